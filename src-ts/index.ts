@@ -1,0 +1,1 @@
+export { GodotError, errorName } from "./errors.js";

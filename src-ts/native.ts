@@ -1,0 +1,144 @@
+/**
+ * Private: loads the N-API addon and states the surface the facade relies on.
+ *
+ * The generated loader (`native/binding.cjs`, written by `napi build`) is never exported; the
+ * public API is the facade. `NativeBinding` below is the contract between the Rust binding
+ * (`src/*.rs`) and the facade (`src-ts/*.ts`): the generated `native/binding.d.ts` must satisfy it,
+ * which `tsc --noEmit` checks in `src-ts/native-contract-check.ts`.
+ *
+ * Conventions: every `number` result of a Godot method is a `GodotError` code; ports and sizes are
+ * JS numbers (the binding takes them as i64/f64 so out-of-range values reach Godot's range checks
+ * instead of failing conversion); the facade validates JS argument types before calling in.
+ */
+
+/** Traffic counters of one socket (a peer's own socket, or a server's shared socket). */
+export interface NativeStats {
+  packetsReceived: number;
+  bytesReceived: number;
+  packetsSent: number;
+  bytesSent: number;
+  /** Datagrams read from the OS but refused by the bounded queue (Godot drops these silently). */
+  packetsDropped: number;
+  bytesDropped: number;
+}
+
+/**
+ * Metadata layout written by `takePackets`: `META_WORDS` u32 per packet:
+ * `[offset, length, port, family (4 or 6), a0, a1, a2, a3]` where a0..a3 are the 16 address bytes
+ * (IPv4 as ::ffff:a.b.c.d mapped form) read as big-endian u32 words; for family 4, a3 is the IPv4
+ * address.
+ */
+export const META_WORDS = 8;
+
+export interface NativePeer {
+  /** Godot `bind`; `reusePort` sets SO_REUSEPORT (an extension; Godot never sets it). */
+  bind(port: number, bindAddress: string, recvBufSize: number, reusePort: boolean): number;
+  /** Godot `close`: idempotent; settles pending waits with ERR_UNCONFIGURED and stops watching. */
+  close(): void;
+  connectToHost(host: string, port: number): number;
+  /** IP literals are parsed; anything else is resolved with the OS resolver (blocking, as Godot). */
+  setDestAddress(host: string, port: number): number;
+  /** Empty data: OK, nothing sent (Godot). Would-block: waits for writability, then retries. */
+  putPacket(data: Uint8Array): number;
+  /** Sends every buffer as its own datagram to the destination (sendmmsg / UDP GSO). */
+  putPackets(packets: Uint8Array[]): number;
+  /** Drains the OS socket into the queue first (not for server peers); -1 when not open or on a read error. */
+  getAvailablePacketCount(): number;
+  /** The next queued packet, or null on failure (then getPacketError() tells why). */
+  getPacket(): Buffer | null;
+  getPacketError(): number;
+  getPacketIp(): string;
+  getPacketPort(): number;
+  /**
+   * Batch receive: drains the OS socket, then moves as many queued packets as fit into `data`
+   * (payloads back to back) and `meta` (META_WORDS u32 per packet). `data` must hold at least
+   * 65536 bytes so any datagram fits. Updates getPacketIp/getPacketPort to the last packet taken
+   * and sets the packet error like getPacket. Returns the number of packets, or -1 where
+   * getAvailablePacketCount would (socket not open, read error).
+   */
+  takePackets(data: Uint8Array, meta: Uint32Array): number;
+  getLocalPort(): number;
+  isBound(): boolean;
+  isSocketConnected(): boolean;
+  setBroadcastEnabled(enabled: boolean): void;
+  joinMulticastGroup(group: string, interfaceName: string): number;
+  leaveMulticastGroup(group: string, interfaceName: string): number;
+  /** Extensions Godot lacks: outgoing multicast interface (by name), loopback and TTL/hops. */
+  setMulticastInterface(interfaceName: string): number;
+  setMulticastLoopback(enabled: boolean): number;
+  setMulticastTtl(ttl: number): number;
+  /**
+   * Godot `wait`, off the JS thread (tokio reactor, not libuv's pool): resolves OK when the OS
+   * socket is readable, FAILED on a socket error, ERR_UNCONFIGURED when not open or when closed
+   * while waiting, ERR_TIMEOUT after `timeoutMs` (negative: no timeout), ERR_SKIP when cancelled
+   * with `cancelWait(waitId)`. Never rejects.
+   */
+  wait(timeoutMs: number, waitId: number): Promise<number>;
+  cancelWait(waitId: number): void;
+  /** Godot's blocking `wait` on the calling thread; `timeoutMs` negative = forever. */
+  waitSync(timeoutMs: number): number;
+  /**
+   * Event mode: calls `onReadable(status)` on the JS thread once the socket is readable (OK) or
+   * failed (FAILED), then waits for `rearm()` before watching again. `close()` ends watching with
+   * one last call carrying ERR_UNCONFIGURED. Server peers cannot watch (their server does).
+   */
+  watch(onReadable: (status: number) => void): number;
+  rearm(): void;
+  unwatch(): void;
+  /** Whether an active watch keeps the Node process alive (default: it does). */
+  ref(): void;
+  unref(): void;
+  stats(): NativeStats;
+  /** For peers taken from a NativeServer: its id there (see takeDirtyPeerIds); otherwise -1. */
+  serverPeerId(): number;
+}
+
+export interface NativeServer {
+  listen(port: number, bindAddress: string, reusePort: boolean): number;
+  poll(): number;
+  isConnectionAvailable(): boolean;
+  takeConnection(): NativePeer | null;
+  getLocalPort(): number;
+  isListening(): boolean;
+  stop(): void;
+  /** Negative: unchanged. Lowering trims pending peers from the newest end (Godot's bug fixed). */
+  setMaxPendingConnections(max: number): void;
+  getMaxPendingConnections(): number;
+  pendingCount(): number;
+  peerCount(): number;
+  /** Ids of taken peers that were routed at least one packet since the last call. */
+  takeDirtyPeerIds(): number[];
+  watch(onReadable: (status: number) => void): number;
+  rearm(): void;
+  unwatch(): void;
+  ref(): void;
+  unref(): void;
+  stats(): NativeStats;
+}
+
+export interface NativeBinding {
+  NativePeer: new () => NativePeer;
+  NativeServer: new () => NativeServer;
+}
+
+const SUPPORTED = ["linux-x64-gnu"];
+
+function loadBinding(): NativeBinding {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("../native/binding.cjs") as NativeBinding;
+  } catch (cause) {
+    const platform = `${process.platform}-${process.arch}`;
+    throw new Error(
+      `godot-udp: no native addon could be loaded for ${platform}. ` +
+        `Prebuilt binaries exist for: ${SUPPORTED.join(", ")} (installed as the optional ` +
+        `dependency godot-udp-${SUPPORTED[0]} and its siblings). If your platform is listed, ` +
+        `reinstall without --no-optional / --omit=optional; otherwise build from source: clone the ` +
+        `repository, install Rust (https://rustup.rs) and run \`npm install\`.`,
+      { cause },
+    );
+  }
+}
+
+/** The loaded addon (loaded once, on first import of the package). */
+export const native: NativeBinding = loadBinding();

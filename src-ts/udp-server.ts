@@ -1,0 +1,385 @@
+/**
+ * UDPServer: Godot 4's UDPServer (listen, poll, take connections) over the native engine, and a
+ * Node layer on top of it: 'connection' events, `for await` over connections, ref()/unref().
+ */
+import { EventEmitter } from "node:events";
+import { GodotError, errorName } from "./errors.js";
+import { native, type NativeServer, type NativeStats } from "./native.js";
+import { type PacketPeerUDP, wrapNativePeer } from "./packet-peer-udp.js";
+import { ConnectionIterator, type ConnectionIteratorHost } from "./udp-server-iterator.js";
+import {
+  checkAbortSignal,
+  checkBoolean,
+  checkInteger,
+  checkOptions,
+  checkString,
+} from "./validate.js";
+
+/** Options of {@link UDPServer.listen} (extensions; Godot has none). */
+export interface UDPServerListenOptions {
+  /**
+   * Set SO_REUSEPORT before binding, so several processes (e.g. `node:cluster` workers) can listen
+   * on the same port and the kernel spreads the remote addresses among them. Every socket sharing
+   * the port must set it. Node 20's `dgram` has no such option.
+   */
+  reusePort?: boolean;
+}
+
+/** Options of {@link UDPServer.connections}. */
+export interface UDPServerConnectionsOptions {
+  /** Aborting ends the iteration: a pending `next()` rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Traffic counters of the server's socket (all its peers together). */
+export type UDPServerStats = Readonly<NativeStats>;
+
+/** An 'error' event: a Node `Error` that also carries the Godot error code. */
+export interface UDPServerError extends Error {
+  /** The Godot name, e.g. `"FAILED"`. */
+  code: string;
+  godotError: GodotError;
+}
+
+/** Events of {@link UDPServer}. */
+export interface UDPServerEvents {
+  /** A new remote address:port, taken from the pending list (event mode only). */
+  connection: [peer: PacketPeerUDP];
+  /** The socket reported an error while the server watched it. */
+  error: [error: UDPServerError];
+  /** After `stop()` of a listening server. */
+  close: [];
+  newListener: [eventName: string | symbol, listener: (...args: unknown[]) => void];
+  removeListener: [eventName: string | symbol, listener: (...args: unknown[]) => void];
+}
+
+const DEFAULT_BIND_ADDRESS = "*";
+
+/**
+ * Godot's UDPServer: each new remote address:port becomes a pending peer; `takeConnection()`
+ * yields a {@link PacketPeerUDP} connected to that remote, which receives only its own datagrams
+ * (routed by the native engine) and sends through the server's socket.
+ *
+ * Two ways to drive it:
+ * - Godot style: call `poll()` regularly, then `isConnectionAvailable()` / `takeConnection()`.
+ * - Event mode: while a 'connection' listener is attached or a `for await` loop runs, the server
+ *   watches its socket natively (no polling timer), polls when it is readable, hands out every new
+ *   connection and delivers routed datagrams to the taken peers' 'packet' events.
+ *
+ * Godot bugs fixed here (see docs/server.md): `listen` rejects ports outside 0..65535 with
+ * `ERR_INVALID_PARAMETER` instead of wrapping them; setting `maxPendingConnections` trims pending
+ * peers from the newest end only when the new maximum is below their number.
+ */
+export class UDPServer extends EventEmitter<UDPServerEvents> {
+  readonly #native: NativeServer = new native.NativeServer();
+  /** Taken peers by their native id, to deliver routed datagrams to the right facade object. */
+  readonly #peers = new Map<number, PacketPeerUDP>();
+  /** Iterators waiting in `next()`, served in order before 'connection' listeners. */
+  readonly #waiting: ConnectionIterator[] = [];
+  /** Iterators started and not finished: each keeps the socket watched. */
+  readonly #iterators = new Set<ConnectionIterator>();
+  /** Bumped on every watch start/stop, so callbacks of an ended watch are ignored. */
+  #watchGeneration = 0;
+  #watching = false;
+  #refed = true;
+  #delivering = false;
+
+  constructor() {
+    super();
+    this.#installListenerHooks();
+  }
+
+  // ---- Godot API ------------------------------------------------------------------------------
+
+  /**
+   * Godot `listen`: opens the socket on `port` (0 picks a free one) and `bindAddress` (`"*"`
+   * dual-stack, `"0.0.0.0"` IPv4 only, `"::"` IPv6 only, or one local address). Returns
+   * `ERR_ALREADY_IN_USE` when listening, `ERR_INVALID_PARAMETER` for a bad address or a port
+   * outside 0..65535 (Godot wraps the port instead), `ERR_UNAVAILABLE` when the OS refuses the
+   * bind (e.g. the port is held by a socket without SO_REUSEADDR).
+   */
+  listen(
+    port: number,
+    bindAddress: string = DEFAULT_BIND_ADDRESS,
+    options?: UDPServerListenOptions,
+  ): GodotError {
+    checkInteger(port, "port");
+    checkString(bindAddress, "bindAddress");
+    const reusePort = readReusePort(options);
+    const result = this.#native.listen(port, bindAddress, reusePort) as GodotError;
+    if (result === GodotError.OK) this.#updateWatch();
+    return result;
+  }
+
+  /**
+   * Godot `poll`: reads every datagram waiting on the socket and routes it (to a taken peer, a
+   * pending peer, or a new pending peer while fewer than `maxPendingConnections` are pending).
+   * `ERR_UNCONFIGURED` when not listening, `FAILED` on a read error. Taken peers that received
+   * datagrams and have 'packet' listeners get them delivered now.
+   */
+  poll(): GodotError {
+    const result = this.#native.poll() as GodotError;
+    if (result !== GodotError.ERR_UNCONFIGURED) this.#deliverToDirtyPeers();
+    return result;
+  }
+
+  /** Godot `is_connection_available`: listening and a pending peer was stored by `poll()`. */
+  isConnectionAvailable(): boolean {
+    return this.#native.isConnectionAvailable();
+  }
+
+  /**
+   * Godot `take_connection`: the oldest pending peer, now taken (the server routes its remote's
+   * datagrams to it until it is closed or the server stops), or `null` when none is pending.
+   */
+  takeConnection(): PacketPeerUDP | null {
+    const nativePeer = this.#native.takeConnection();
+    if (nativePeer === null) return null;
+    const id = nativePeer.serverPeerId();
+    const peer: PacketPeerUDP = wrapNativePeer(nativePeer, () => {
+      // The server forgets a closed peer (natively); drop it here too, unless the id was reused.
+      if (this.#peers.get(id) === peer) this.#peers.delete(id);
+    });
+    this.#peers.set(id, peer);
+    return peer;
+  }
+
+  /** Godot `get_local_port`: the bound port (useful after `listen(0)`), 0 when not listening. */
+  getLocalPort(): number {
+    return this.#native.getLocalPort();
+  }
+
+  /** Godot `is_listening`. */
+  isListening(): boolean {
+    return this.#native.isListening();
+  }
+
+  /**
+   * Godot `stop`: closes the socket, discards pending peers and detaches every taken peer (it
+   * becomes unbound: `isBound()` false, count -1). Unlike Godot, taken peers are closed through
+   * their facade, so their own iterations end and they emit 'close'. Running `for await` loops
+   * over the server end; 'close' is emitted if the server was listening. Idempotent.
+   */
+  stop(): void {
+    const wasListening = this.#native.isListening();
+    this.#stopWatching();
+    for (const peer of [...this.#peers.values()]) peer.close();
+    this.#peers.clear();
+    this.#native.stop();
+    this.#finishIterators();
+    if (wasListening) process.nextTick(() => this.emit("close"));
+  }
+
+  /**
+   * Godot `max_pending_connections` (default 16): new remote addresses beyond this many pending
+   * peers are dropped (counted in `stats().packetsDropped`). A negative value leaves it unchanged.
+   * Lowering it below the number of pending peers discards the newest ones; raising it keeps
+   * them all (Godot's reversed comparison discards them all).
+   */
+  get maxPendingConnections(): number {
+    return this.#native.getMaxPendingConnections();
+  }
+
+  set maxPendingConnections(max: number) {
+    checkInteger(max, "maxPendingConnections");
+    this.#native.setMaxPendingConnections(max);
+  }
+
+  // ---- Node layer -----------------------------------------------------------------------------
+
+  /** Traffic counters of the server's socket, readable at any time (zeros before `listen`). */
+  stats(): UDPServerStats {
+    return this.#native.stats();
+  }
+
+  /** Pending peers stored by `poll()` and not yet taken. */
+  get pendingConnectionCount(): number {
+    return this.#native.pendingCount();
+  }
+
+  /** Taken peers the server still routes to (not closed). */
+  get connectionCount(): number {
+    return this.#native.peerCount();
+  }
+
+  /** Let a watching server keep the process alive (the default), as `dgram.Socket#ref`. */
+  ref(): this {
+    this.#refed = true;
+    if (this.#watching) this.#native.ref();
+    return this;
+  }
+
+  /** Let the process exit even while this server watches its socket, as `dgram.Socket#unref`. */
+  unref(): this {
+    this.#refed = false;
+    if (this.#watching) this.#native.unref();
+    return this;
+  }
+
+  /**
+   * Iterates over new connections until `stop()` (or the signal aborts). Each peer is handed out
+   * once: to a waiting iterator first, otherwise to the 'connection' listeners. While the loop
+   * body runs, new remotes wait as pending peers (bounded by `maxPendingConnections`), so a slow
+   * consumer cannot make the server buffer without limit. Iterating a server that is not
+   * listening ends at once.
+   */
+  connections(options?: UDPServerConnectionsOptions): AsyncIterableIterator<PacketPeerUDP> {
+    checkOptions(options, "options");
+    const signal = options?.signal;
+    if (signal !== undefined) checkAbortSignal(signal, "options.signal");
+    return new ConnectionIterator(this.#iteratorHost, signal);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<PacketPeerUDP> {
+    return this.connections();
+  }
+
+  override removeAllListeners(eventName?: keyof UDPServerEvents): this {
+    super.removeAllListeners(eventName);
+    // Removing every listener also removed the hooks that switch event mode on and off.
+    if (eventName === undefined || eventName === "newListener" || eventName === "removeListener") {
+      this.#installListenerHooks();
+    }
+    this.#updateWatch();
+    return this;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  readonly #iteratorHost: ConnectionIteratorHost = {
+    isListening: () => this.#native.isListening(),
+    started: (it) => {
+      this.#iterators.add(it);
+      this.#updateWatch();
+    },
+    finished: (it) => {
+      this.#iterators.delete(it);
+      // One entry per unanswered next() of that iterator: drop them all.
+      for (let at = this.#waiting.indexOf(it); at >= 0; at = this.#waiting.indexOf(it)) {
+        this.#waiting.splice(at, 1);
+      }
+      this.#updateWatch();
+    },
+    takeNow: () => this.takeConnection(),
+    wait: (it) => {
+      this.#waiting.push(it);
+    },
+    afterHandOut: (peer) => {
+      // The loop body attaches its listeners after the await resumes; deliver after that.
+      setImmediate(() => peer.deliverRouted());
+    },
+  };
+
+  #installListenerHooks(): void {
+    this.on("newListener", (eventName) => {
+      // Emitted before the listener is added: count it in advance.
+      if (eventName === "connection") this.#updateWatch(1);
+    });
+    this.on("removeListener", (eventName) => {
+      if (eventName === "connection") this.#updateWatch();
+    });
+  }
+
+  #wantsWatch(extraConnectionListeners: number): boolean {
+    return (
+      this.#native.isListening() &&
+      (this.listenerCount("connection") + extraConnectionListeners > 0 || this.#iterators.size > 0)
+    );
+  }
+
+  #updateWatch(extraConnectionListeners = 0): void {
+    const want = this.#wantsWatch(extraConnectionListeners);
+    if (want && !this.#watching) this.#startWatching();
+    else if (!want && this.#watching) this.#stopWatching();
+  }
+
+  #startWatching(): void {
+    const generation = ++this.#watchGeneration;
+    const result = this.#native.watch((status) => this.#onReadable(generation, status));
+    if (result !== GodotError.OK) {
+      this.#emitError("watch", result as GodotError);
+      return;
+    }
+    this.#watching = true;
+    if (!this.#refed) this.#native.unref();
+  }
+
+  #stopWatching(): void {
+    if (!this.#watching) return;
+    this.#watching = false;
+    this.#watchGeneration++;
+    this.#native.unwatch();
+  }
+
+  #onReadable(generation: number, status: number): void {
+    if (generation !== this.#watchGeneration || !this.#watching) return;
+    if (status === GodotError.ERR_UNCONFIGURED) {
+      // The native side ended the watch (socket closed).
+      this.#watching = false;
+      return;
+    }
+    try {
+      if (status !== GodotError.OK) this.#emitError("watch", status as GodotError);
+      const result = this.poll();
+      this.#handOutConnections();
+      if (result !== GodotError.OK && result !== GodotError.ERR_UNCONFIGURED) {
+        this.#emitError("poll", result);
+      }
+    } finally {
+      // A throwing listener must not leave the server deaf.
+      if (generation === this.#watchGeneration && this.#watching) this.#native.rearm();
+    }
+  }
+
+  /** Event mode: serve waiting iterators, then give every other pending peer to the listeners. */
+  #handOutConnections(): void {
+    while (this.#waiting.length > 0 && this.#native.isConnectionAvailable()) {
+      const it = this.#waiting.shift() as ConnectionIterator;
+      const peer = this.takeConnection();
+      if (peer === null) break;
+      it.handOut(peer);
+    }
+    if (this.listenerCount("connection") === 0) return;
+    for (;;) {
+      const peer = this.takeConnection();
+      if (peer === null) break;
+      this.emit("connection", peer);
+      // Listeners attach their 'packet' handlers synchronously: deliver the first datagrams now.
+      peer.deliverRouted();
+      if (!this.#native.isListening()) break;
+    }
+  }
+
+  #deliverToDirtyPeers(): void {
+    if (this.#delivering) return; // a 'packet' listener called poll(): the outer loop continues
+    this.#delivering = true;
+    try {
+      for (const id of this.#native.takeDirtyPeerIds()) this.#peers.get(id)?.deliverRouted();
+    } finally {
+      this.#delivering = false;
+    }
+  }
+
+  #finishIterators(): void {
+    this.#waiting.length = 0;
+    for (const it of [...this.#iterators]) it.end();
+    this.#iterators.clear();
+  }
+
+  #emitError(operation: string, code: GodotError): void {
+    const error = new Error(
+      `UDPServer ${operation} failed: ${errorName(code)} (${code})`,
+    ) as UDPServerError;
+    error.code = errorName(code);
+    error.godotError = code;
+    this.emit("error", error);
+  }
+}
+
+function readReusePort(options: unknown): boolean {
+  checkOptions(options, "options");
+  const reusePort = (options as UDPServerListenOptions | undefined)?.reusePort;
+  if (reusePort === undefined) return false;
+  checkBoolean(reusePort, "options.reusePort");
+  return reusePort;
+}

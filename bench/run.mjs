@@ -1,0 +1,341 @@
+#!/usr/bin/env node
+// `npm run bench`: builds what the benchmarks need, runs every benchmark on loopback with the
+// sender and the receiver pinned to different cores, and prints the tables. Never part of
+// `npm test`. Options:
+//   --quick            32-byte packets only, shorter windows, fewer round trips (about a minute)
+//   --runs N           repeat every measurement N times (interleaved) and report medians
+//   --only a,b         sections: receive, send, batch, rtt, memory, codec
+//   --sizes 32,512     packet sizes of the receive benchmark (default 32,512,1400)
+//   --build            rebuild the addon and dist/ (npm run build) even if they exist
+//   --json FILE        also write every result as JSON
+//   --markdown FILE    also write the tables as Markdown
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, statSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "./lib/args.mjs";
+import { hasTaskset, startProcess, sleep } from "./lib/spawn.mjs";
+import { fmt, pct, table, medianResult } from "./lib/table.mjs";
+import { machineInfo } from "./lib/machine.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..");
+const out = path.join(root, ".bench-out");
+const opts = parseArgs();
+const quick = Boolean(opts.quick);
+const runs = Math.max(1, Number(opts.runs ?? 1));
+const only = opts.only ? new Set(String(opts.only).split(",")) : null;
+const want = (s) => !only || only.has(s);
+const sizes = opts.sizes ? String(opts.sizes).split(",").map(Number) : quick ? [32] : [32, 512, 1400];
+const W = quick ? { warmupMs: 300, windowMs: 1000 } : { warmupMs: 500, windowMs: 2000 };
+const SEND = quick ? { warmupMs: 200, windowMs: 800 } : { warmupMs: 300, windowMs: 1500 };
+const ROUNDS = quick ? 3000 : 10000;
+const RX_CPU = 1;
+const TX_CPU = 0;
+const node = process.execPath;
+const report = [];
+const json = { machine: machineInfo(), options: { quick, runs, sizes }, sections: {} };
+
+function log(s = "") {
+  process.stdout.write(s + "\n");
+  report.push(s);
+}
+function note(s) {
+  process.stderr.write(`  .. ${s}\n`);
+}
+
+// ---------------------------------------------------------------- build
+function run(cmd, args, what) {
+  note(what);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) throw new Error(`${what} failed (${cmd} ${args.join(" ")})`);
+}
+
+function newer(src, dst) {
+  return !existsSync(dst) || statSync(src).mtimeMs > statSync(dst).mtimeMs;
+}
+
+function build() {
+  mkdirSync(out, { recursive: true });
+  const cdir = path.join(here, "c");
+  for (const f of readdirSync(cdir).filter((f) => f.endsWith(".c"))) {
+    const bin = path.join(out, f.slice(0, -2));
+    if (newer(path.join(cdir, f), bin) || newer(path.join(cdir, "bench-common.h"), bin))
+      run("cc", ["-O2", "-Wall", "-o", bin, path.join(cdir, f)], `cc -O2 bench/c/${f}`);
+  }
+  if (opts.build || !existsSync(path.join(root, "native", "binding.cjs")) || !existsSync(path.join(root, "dist", "index.js")))
+    try {
+      run("npm", ["run", "build"], "npm run build (addon + dist/)");
+    } catch (e) {
+      note(`${e.message}: godot-udp rows are skipped`);
+    }
+  if (existsSync(path.join(root, "crates", "bench-engine", "Cargo.toml"))) {
+    try {
+      run("cargo", ["build", "--release", "--quiet", "-p", "bench-engine"], "cargo build --release -p bench-engine");
+    } catch (e) {
+      note(`${e.message}: the Rust ceiling is skipped and the C GSO sender is the load generator`);
+    }
+  }
+}
+
+const c = (name) => path.join(out, name);
+const rustBin = path.join(root, "target", "release", "bench-engine");
+const js = (p) => path.join(here, p);
+
+function godotAvailable() {
+  try {
+    const r = spawnSync(node, ["-e", "const g=require(process.argv[1]);process.exit(typeof g.PacketPeerUDP==='function'?0:1)", path.join(root, "dist", "index.js")]);
+    return r.status === 0;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- load generator
+function generator() {
+  if (existsSync(rustBin)) {
+    const r = spawnSync(rustBin, ["--help"], { encoding: "utf8" });
+    if (r.status === 0 && /\bsend\b/.test(r.stdout)) return { name: "engine batch sender (Rust, bench-engine send)", cmd: rustBin, args: ["send"] };
+  }
+  return { name: "C UDP-GSO sender (bench/c/gso-sender.c)", cmd: c("gso-sender"), args: ["--mode", "gso"] };
+}
+
+// ---------------------------------------------------------------- receive
+function receivers(godot) {
+  const list = [
+    { name: "C recvmmsg (kernel limit)", key: "c", cmd: c("recvmmsg-receiver"), args: [] },
+  ];
+  if (existsSync(rustBin)) list.push({ name: "Rust engine batch receive (no JS)", key: "rust", cmd: rustBin, args: ["recv"] });
+  list.push({ name: "node:dgram 'message'", key: "dgram", cmd: node, args: [js("receivers/dgram.mjs")] });
+  if (godot) {
+    for (const [mode, label] of [
+      ["drain", "godot-udp getPacket() draining"],
+      ["event", "godot-udp 'packet' event"],
+      ["iter", "godot-udp for await"],
+      ["batch", "godot-udp batch receive (facade)"],
+      ["native", "native takePackets (no facade)"],
+    ])
+      list.push({ name: label, key: mode, cmd: node, args: [js("receivers/godot.mjs"), "--mode", mode] });
+  }
+  return list;
+}
+
+async function measureReceive(rx, size, gen) {
+  const args = [...rx.args, "--host", "127.0.0.1", "--warmup-ms", W.warmupMs, "--window-ms", W.windowMs, "--idle-ms", 3000, "--size", size].map(String);
+  const r = startProcess(rx.cmd, args, { cpu: RX_CPU, timeoutMs: 30000 });
+  let port;
+  try {
+    port = await r.ready;
+  } catch (e) {
+    return { error: e.message };
+  }
+  const genArgs = [...gen.args, "--host", "127.0.0.1", "--port", port, "--size", size, "--duration-ms", W.warmupMs + W.windowMs + 1500].map(String);
+  const g = startProcess(gen.cmd, genArgs, { cpu: TX_CPU, timeoutMs: 30000 });
+  const [rr, gr] = await Promise.all([r.done, g.done]);
+  return { ...rr.result, generatorPps: gr.result?.pps };
+}
+
+async function sectionReceive(godot) {
+  const gen = generator();
+  log(`\n## Receive: CPU per packet on the receiving core (load: ${gen.name}, saturating)\n`);
+  json.sections.receive = {};
+  for (const size of sizes) {
+    const list = receivers(godot);
+    const res = new Map(list.map((r) => [r.key, []]));
+    for (let i = 0; i < runs; i++) for (const rx of list) res.get(rx.key).push(await measureReceive(rx, size, gen));
+    const med = new Map([...res].map(([k, v]) => [k, medianResult(v)]));
+    const base = med.get("c")?.cpuUsPerPacket;
+    const dg = med.get("dgram")?.cpuUsPerPacket;
+    const rows = list.map((rx) => {
+      const m = med.get(rx.key);
+      if (m.error) return [rx.name, "error: " + String(m.error).slice(0, 60), "", "", "", ""];
+      return [rx.name, fmt(m.pps, 0), pct(m.loss), fmt(m.cpuUsPerPacket, 3), dg ? fmt(dg / m.cpuUsPerPacket) + "x" : "-", base ? fmt(m.cpuUsPerPacket / base) + "x" : "-"];
+    });
+    log(`### ${size}-byte packets\n`);
+    log(table(["receiver", "pps", "loss", "CPU µs/pkt", "cheaper than dgram", "vs C limit"], rows));
+    log("");
+    json.sections.receive[size] = Object.fromEntries(med);
+  }
+}
+
+// ---------------------------------------------------------------- send
+function senders(godot, batch) {
+  const s = [];
+  if (!batch) {
+    s.push({ key: "c-sendto", name: "C sendto (unconnected)", cmd: c("sendto-sender"), args: [], native: true });
+    s.push({ key: "dgram-connected", name: "node:dgram send (connected)", cmd: node, args: [js("senders/dgram.mjs"), "--connected"] });
+    s.push({ key: "dgram-unconnected", name: "node:dgram send (unconnected)", cmd: node, args: [js("senders/dgram.mjs")] });
+    if (godot) {
+      s.push({ key: "godot-put", name: "godot-udp putPacket (setDestAddress)", cmd: node, args: [js("senders/godot.mjs"), "--mode", "put"] });
+      s.push({ key: "godot-put-connected", name: "godot-udp putPacket (connectToHost)", cmd: node, args: [js("senders/godot.mjs"), "--mode", "put", "--connected"] });
+    }
+  } else {
+    s.push({ key: "dgram-connected", name: "node:dgram send (connected, per packet)", cmd: node, args: [js("senders/dgram.mjs"), "--connected"] });
+    s.push({ key: "c-gso", name: "C UDP-GSO sendmsg (64 per call)", cmd: c("gso-sender"), args: ["--mode", "gso"], native: true });
+    s.push({ key: "c-sendmmsg", name: "C sendmmsg (64 per call)", cmd: c("gso-sender"), args: ["--mode", "sendmmsg"], native: true });
+    if (existsSync(rustBin)) s.push({ key: "rust", name: "Rust engine batch send (no JS)", cmd: rustBin, args: ["send"], native: true });
+    if (godot) {
+      s.push({ key: "godot-batch", name: "godot-udp putPackets (64 per call)", cmd: node, args: [js("senders/godot.mjs"), "--mode", "batch", "--batch", "64"] });
+      s.push({ key: "godot-batch-connected", name: "godot-udp putPackets (64, connected)", cmd: node, args: [js("senders/godot.mjs"), "--mode", "batch", "--batch", "64", "--connected"] });
+    }
+  }
+  return s;
+}
+
+async function measureSend(tx, size) {
+  const sink = startProcess(c("recvmmsg-receiver"), ["--sink", "1", "--idle-ms", "400"], { cpu: RX_CPU, timeoutMs: 30000 });
+  const port = await sink.ready;
+  const total = SEND.warmupMs + SEND.windowMs;
+  // C/Rust senders have no JIT to warm up: their whole run is the window.
+  const args = [...tx.args, "--host", "127.0.0.1", "--port", port, "--size", size, "--duration-ms", total, "--warmup-ms", SEND.warmupMs, "--window-ms", SEND.windowMs].map(String);
+  const t = startProcess(tx.cmd, args, { cpu: TX_CPU, timeoutMs: 30000 });
+  const [tr, sr] = await Promise.all([t.done, sink.done]);
+  const sent = tr.result.totalPackets ?? tr.result.packets;
+  return { ...tr.result, delivered: sent ? sr.result.packets / sent : undefined };
+}
+
+async function sectionSend(godot, batch) {
+  const size = 32;
+  const list = senders(godot, batch);
+  log(
+    batch
+      ? `\n## Batch send: CPU per packet of the sender, ${size}-byte packets to one destination\n`
+      : `\n## Send: CPU per packet of the sender, one call per ${size}-byte packet\n`,
+  );
+  const res = new Map(list.map((s) => [s.key, []]));
+  for (let i = 0; i < runs; i++) for (const tx of list) res.get(tx.key).push(await measureSend(tx, size));
+  const med = new Map([...res].map(([k, v]) => [k, medianResult(v)]));
+  const dg = med.get("dgram-connected")?.cpuUsPerPacket;
+  const cref = med.get(batch ? "c-gso" : "c-sendto")?.cpuUsPerPacket;
+  const rows = list.map((tx) => {
+    const m = med.get(tx.key);
+    if (m.error) return [tx.name, "error: " + String(m.error).slice(0, 60), "", "", "", ""];
+    return [tx.name, fmt(m.pps, 0), fmt(m.cpuUsPerPacket, 3), dg ? fmt(dg / m.cpuUsPerPacket) + "x" : "-", cref ? fmt(m.cpuUsPerPacket / cref) + "x" : "-", pct(m.delivered)];
+  });
+  log(table(["sender", "pps", "CPU µs/pkt", "cheaper than dgram (connected)", batch ? "vs C GSO" : "vs C sendto", "delivered"], rows));
+  json.sections[batch ? "batch" : "send"] = Object.fromEntries(med);
+}
+
+// ---------------------------------------------------------------- round trip
+async function measureRtt(impl, pongCpu, pingCpu) {
+  const pong = startProcess(impl.cmd, [...impl.args, "--role", "pong", "--host", "127.0.0.1"], { cpu: pongCpu, timeoutMs: 60000 });
+  const port = await pong.ready;
+  const ping = startProcess(impl.cmd, [...impl.args, "--role", "ping", "--host", "127.0.0.1", "--port", String(port), "--count", String(ROUNDS)], {
+    cpu: pingCpu,
+    timeoutMs: 60000,
+  });
+  const [pr] = await Promise.all([ping.done, pong.done]);
+  return pr.result;
+}
+
+async function sectionRtt(godot) {
+  log(`\n## Round trip: ${ROUNDS.toLocaleString("en-US")} ping-pongs of 32 bytes, µs\n`);
+  const impls = [
+    { key: "c", name: "C blocking recv/send", cmd: c("pingpong"), args: [] },
+    { key: "dgram", name: "node:dgram 'message'", cmd: node, args: [js("pingpong/dgram.mjs")] },
+  ];
+  if (godot) {
+    impls.push({ key: "godot-event", name: "godot-udp 'packet' event", cmd: node, args: [js("pingpong/godot.mjs"), "--mode", "event"] });
+    impls.push({ key: "godot-wait", name: "godot-udp await wait() + getPacket", cmd: node, args: [js("pingpong/godot.mjs"), "--mode", "wait"] });
+  }
+  const placements = [
+    ["same", TX_CPU, TX_CPU],
+    ["cross", TX_CPU, RX_CPU],
+  ];
+  const res = {};
+  for (const [p] of placements) for (const im of impls) res[`${p}:${im.key}`] = [];
+  for (let i = 0; i < runs; i++) for (const [p, a, b] of placements) for (const im of impls) res[`${p}:${im.key}`].push(await measureRtt(im, a, b));
+  const med = Object.fromEntries(Object.entries(res).map(([k, v]) => [k, medianResult(v)]));
+  const dgS = med["same:dgram"]?.p50;
+  const dgX = med["cross:dgram"]?.p50;
+  const rows = impls.map((im) => {
+    const s = med[`same:${im.key}`];
+    const x = med[`cross:${im.key}`];
+    return [im.name, fmt(s.p50), fmt(s.p99), dgS ? fmt(s.p50 / dgS) + "x" : "-", fmt(x.p50), fmt(x.p99), dgX ? fmt(x.p50 / dgX) + "x" : "-"];
+  });
+  log(table(["implementation", "same-core p50", "p99", "p50 vs dgram", "cross-core p50", "p99", "p50 vs dgram"], rows));
+  json.sections.rtt = med;
+}
+
+// ---------------------------------------------------------------- memory
+async function sectionMemory(godot) {
+  if (!godot) return;
+  const count = quick ? 2_000_000 : 10_000_000;
+  log(`\n## Memory: ${count.toLocaleString("en-US")} packets of 32 bytes into a peer nobody reads\n`);
+  const queues = [65536, 16 << 20];
+  const rows = [];
+  json.sections.memory = {};
+  for (const q of queues) {
+    const rx = startProcess(node, [js("memory/flood-receiver.mjs"), "--queue", String(q), "--idle-ms", "1500"], { cpu: RX_CPU, timeoutMs: 120000 });
+    const port = await rx.ready;
+    const g = startProcess(c("gso-sender"), ["--host", "127.0.0.1", "--port", String(port), "--size", "32", "--count", String(count), "--duration-ms", "60000"], {
+      cpu: TX_CPU,
+      timeoutMs: 120000,
+    });
+    const [gr, rr] = await Promise.all([g.done, rx.done]);
+    const r = rr.result;
+    const sent = gr.result.packets;
+    if (r.error) {
+      rows.push([fmt(q, 0), fmt(sent, 0), "error: " + r.error, "", "", "", "", "", ""]);
+      continue;
+    }
+    const accounted = r.received + r.dropped + r.kernelDrops;
+    const limitMB = q / 1048576 + 10;
+    rows.push([
+      `${fmt(q / 1024, 0)} KiB`,
+      fmt(sent, 0),
+      fmt(r.received, 0),
+      fmt(r.dropped, 0),
+      fmt(r.kernelDrops, 0),
+      fmt(sent - accounted, 0),
+      `${fmt(r.rssGrowthMB, 1)} MB`,
+      `${fmt(limitMB, 1)} MB`,
+      r.rssGrowthMB < limitMB && sent === accounted ? "met" : "MISSED",
+    ]);
+    json.sections.memory[q] = { ...r, sent };
+  }
+  log(table(["queue size", "sent", "queued (stats)", "queue drops", "kernel drops", "unaccounted", "RSS growth", "limit", "target"], rows));
+  log("\nkernel drops: /proc/net/snmp Udp RcvbufErrors, before/after (system-wide: other UDP traffic on the machine counts too).");
+}
+
+// ---------------------------------------------------------------- codec
+async function sectionCodec() {
+  const script = js("variant-codec.mjs");
+  log(`\n## Variant codec (bench/variant-codec.mjs)\n`);
+  if (!existsSync(script)) {
+    log("bench/variant-codec.mjs is not there yet: skipped.");
+    return;
+  }
+  const r = spawnSync(node, [script, ...(quick ? ["--quick"] : [])], { cwd: root, encoding: "utf8", timeout: 180000 });
+  log((r.stdout || "").trimEnd());
+  if (r.status !== 0) log(`(exit ${r.status}) ${(r.stderr || "").trim().slice(-500)}`);
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  build();
+  const godot = godotAvailable();
+  const m = json.machine;
+  log(`# godot-udp benchmarks${quick ? " (--quick)" : ""}${runs > 1 ? `, median of ${runs} runs` : ""}\n`);
+  log(`Machine: ${m.nproc} cores, ${m.cpu}, Linux ${m.kernel}, node ${m.node}, load average ${m.load} at start.`);
+  log(
+    `Receiver on core ${RX_CPU}, sender on core ${TX_CPU}${hasTaskset ? " (taskset)" : " (taskset not found: unpinned)"}; ` +
+      `windows: receive ${W.warmupMs} ms warm-up + ${W.windowMs} ms, send ${SEND.warmupMs} + ${SEND.windowMs} ms. CPU = user + system of the whole process.`,
+  );
+  if (!godot) log("\ngodot-udp is not built (dist/index.js has no PacketPeerUDP): only the baselines run.");
+  if (want("receive")) await sectionReceive(godot);
+  if (want("send")) await sectionSend(godot, false);
+  if (want("batch")) await sectionSend(godot, true);
+  if (want("rtt")) await sectionRtt(godot);
+  if (want("memory")) await sectionMemory(godot);
+  if (want("codec")) await sectionCodec();
+  log(`\nLoad average at the end: ${machineInfo().load}`);
+  if (opts.json) writeFileSync(String(opts.json), JSON.stringify(json, null, 2));
+  if (opts.markdown) writeFileSync(String(opts.markdown), report.join("\n") + "\n");
+  await sleep(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,1 +1,18 @@
 export { GodotError, errorName } from "./errors.js";
+export {
+  PacketPeer,
+  DEFAULT_ENCODE_BUFFER_MAX_SIZE,
+  type GetVarOptions,
+  type VarResult,
+} from "./packet-peer.js";
+export {
+  PacketPeerUDP,
+  type BindOptions,
+  type PacketPeerUDPEvents,
+  type PacketPeerUDPStats,
+  type RemoteInfo,
+  type UDPPacket,
+  type WaitOptions,
+} from "./packet-peer-udp.js";
+export { UDPSocketError } from "./udp-socket-error.js";
+export { AbortError } from "./abort-error.js";

@@ -1,0 +1,756 @@
+/**
+ * Godot's `PacketPeerUDP` over the native engine: first the Godot methods (camelCase, Godot error
+ * codes), then the Node layer on top of them: `'packet'`/`'error'`/`'close'` events, `for await`
+ * iteration, cancellable `wait()`, `ref()`/`unref()` and traffic counters.
+ */
+import type { EventEmitter } from "node:events";
+import { abortErrorFor } from "./abort-error.js";
+import { formatIpv4, formatIpv6, isGodotIpLiteral, resolveHost } from "./address.js";
+import { GodotError } from "./errors.js";
+import { META_WORDS, native, type NativePeer } from "./native.js";
+import { PacketPeer, type TakenPacket } from "./packet-peer.js";
+import { UDPSocketError } from "./udp-socket-error.js";
+import {
+  checkAbortSignal,
+  checkBoolean,
+  checkBytes,
+  checkBytesList,
+  checkInteger,
+  checkOptions,
+  checkString,
+  checkTimeout,
+} from "./validate.js";
+
+/** Sender of a received packet, shaped like `node:dgram`'s `rinfo`. */
+export interface RemoteInfo {
+  /** Godot's text form: "127.0.0.1", or eight groups for IPv6 ("0:0:0:0:0:0:0:1"). */
+  address: string;
+  family: "IPv4" | "IPv6";
+  port: number;
+  /** Payload length in bytes. */
+  size: number;
+}
+
+/** A received packet: what `for await` yields (and the `rinfo` of a `'packet'` event). */
+export interface UDPPacket extends RemoteInfo {
+  data: Buffer;
+}
+
+/** Events of a `PacketPeerUDP`. */
+export interface PacketPeerUDPEvents {
+  /** One per datagram, in arrival order, once a `'packet'` listener exists. */
+  packet: [data: Buffer, rinfo: RemoteInfo];
+  /** A socket error while delivering events (only emitted when someone listens). */
+  error: [error: UDPSocketError];
+  /** `close()` closed an open socket (or ended an iteration). */
+  close: [];
+}
+
+/** Options of `bind` beyond Godot's arguments. */
+export interface BindOptions {
+  /** SO_REUSEPORT: several sockets (processes, workers) share the port; the kernel spreads traffic. */
+  reusePort?: boolean;
+}
+
+/** Options of `wait`. */
+export interface WaitOptions {
+  /** Milliseconds before resolving with `ERR_TIMEOUT` (default: wait forever, as Godot). */
+  timeout?: number;
+  /** Aborting rejects the wait with an `AbortError` and cancels it natively. */
+  signal?: AbortSignal;
+}
+
+/** Traffic counters of the socket (for a server peer: of the server's shared socket). */
+export interface PacketPeerUDPStats {
+  packetsReceived: number;
+  bytesReceived: number;
+  packetsSent: number;
+  bytesSent: number;
+  /** Datagrams read from the OS but refused because the receive queue was full. */
+  packetsDropped: number;
+  bytesDropped: number;
+}
+
+// One scratch area for every peer: takePackets fills it and the batch is copied out before any
+// user code runs, so sharing it is safe on the single JS thread (and 10,000 server peers do not
+// each hold 256 KiB).
+const SCRATCH_BYTES = 256 * 1024; // >= 65536: any datagram fits
+const SCRATCH_PACKETS = 512;
+const scratchData = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+const scratchMeta = new Uint32Array(SCRATCH_PACKETS * META_WORDS);
+
+// Packets emitted per callback before yielding to the event loop (then draining continues).
+const PUSH_BUDGET = 4096;
+
+let nextWaitId = 1;
+let nextWatchGeneration = 1;
+
+/** Copies the batch `takePackets` left in the scratch area: one Buffer, one subarray per packet. */
+function readBatch(count: number): UDPPacket[] {
+  const meta = scratchMeta;
+  const last = (count - 1) * META_WORDS;
+  const start = meta[0]!;
+  const end = meta[last]! + meta[last + 1]!;
+  const block = Buffer.allocUnsafe(end - start);
+  scratchData.copy(block, 0, start, end);
+  const packets = new Array<UDPPacket>(count);
+  let v6Words: [number, number, number, number] | null = null;
+  let v6Text = "";
+  for (let i = 0; i < count; i++) {
+    const base = i * META_WORDS;
+    const offset = meta[base]! - start;
+    const size = meta[base + 1]!;
+    let address: string;
+    let family: "IPv4" | "IPv6";
+    if (meta[base + 3] === 4) {
+      address = formatIpv4(meta[base + 7]!);
+      family = "IPv4";
+    } else {
+      const a0 = meta[base + 4]!;
+      const a1 = meta[base + 5]!;
+      const a2 = meta[base + 6]!;
+      const a3 = meta[base + 7]!;
+      // Consecutive packets usually share a sender: build its text once per batch.
+      if (v6Words === null || v6Words[0] !== a0 || v6Words[1] !== a1 || v6Words[2] !== a2 || v6Words[3] !== a3) {
+        v6Words = [a0, a1, a2, a3];
+        v6Text = formatIpv6(a0, a1, a2, a3);
+      }
+      address = v6Text;
+      family = "IPv6";
+    }
+    packets[i] = {
+      data: block.subarray(offset, offset + size),
+      address,
+      family,
+      port: meta[base + 2]!,
+      size,
+    };
+  }
+  return packets;
+}
+
+// Set by the class's static block: builds a peer around a server-owned native peer.
+let wrapImpl: (nativePeer: NativePeer, onClose: () => void) => PacketPeerUDP;
+// The native peer the next constructed PacketPeerUDP adopts instead of creating its own.
+let adopting: NativePeer | null = null;
+
+/**
+ * Godot's `PacketPeerUDP`.
+ *
+ * Godot-API methods return `GodotError` codes as Godot does; wrong argument types throw
+ * `TypeError`. Receiving follows Godot's pull model (`getAvailablePacketCount`/`getPacket` drain
+ * the OS socket into a bounded queue); adding a `'packet'` listener or iterating with
+ * `for await` switches to native readiness notifications instead of polling.
+ */
+export class PacketPeerUDP
+  extends PacketPeer<PacketPeerUDPEvents>
+  implements AsyncIterable<UDPPacket>
+{
+  #native: NativePeer;
+  #lastGetError: GodotError = GodotError.OK;
+  /** Set while this peer belongs to a UDPServer: tells it the peer was closed. */
+  #onServerClose: (() => void) | null = null;
+
+  // Node layer state.
+  /** Generation of the native watch in force; 0 when not watching. */
+  #watchGeneration = 0;
+  /** A native readiness callback is due (watch started or rearmed, not yet called back). */
+  #armed = false;
+  #draining = false;
+  #deliveryScheduled = false;
+  /** Bumped by close(): work started before a close stops touching the peer. */
+  #epoch = 0;
+  /** Packets taken from the native queue and not yet handed out (at most one batch). */
+  #batch: UDPPacket[] = [];
+  #batchPos = 0;
+  #iterators = 0;
+  #waiters: Array<() => void> = [];
+  #socketErrors = 0;
+  readonly #onNewListener = (event: string | symbol): void => {
+    if (event === "packet") this.#syncWatch(1);
+  };
+  readonly #onRemoveListener = (event: string | symbol): void => {
+    if (event !== "packet") return;
+    this.#syncWatch();
+    // Iterators waited while listeners took the packets: they pull from now on.
+    if (this.listenerCount("packet") === 0) this.#wakeWaiters();
+  };
+
+  static {
+    wrapImpl = (nativePeer, onClose) => {
+      adopting = nativePeer;
+      const peer = new PacketPeerUDP();
+      peer.#onServerClose = onClose;
+      return peer;
+    };
+  }
+
+  constructor() {
+    super();
+    this.#native = adopting ?? new native.NativePeer();
+    adopting = null;
+    this.#installListenerHooks();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Godot API
+
+  /**
+   * Godot `bind`: `"*"` is dual-stack, `"0.0.0.0"` IPv4 only, `"::"` IPv6 only, any other address
+   * that interface only. Port 0 picks a free port (see `getLocalPort`). Port in use:
+   * `ERR_UNAVAILABLE`; bad address or port: `ERR_INVALID_PARAMETER`; already open:
+   * `ERR_ALREADY_IN_USE`.
+   */
+  bind(port: number, bindAddress = "*", recvBufSize = 65536, options?: BindOptions): GodotError {
+    checkInteger(port, "port");
+    checkString(bindAddress, "bindAddress");
+    checkInteger(recvBufSize, "recvBufSize");
+    checkOptions(options, "options");
+    const reusePort = options?.reusePort ?? false;
+    checkBoolean(reusePort, "options.reusePort");
+    const code = this.#native.bind(port, bindAddress, recvBufSize, reusePort);
+    this.#afterSocketChange();
+    return code;
+  }
+
+  /**
+   * Godot `close`: releases the socket at once, empties the queue, settles pending `wait()`s
+   * (with `ERR_UNCONFIGURED`), ends `for await` loops and emits `'close'`. Idempotent. The peer
+   * can be bound again; the destination is kept (as in Godot, a later `putPacket` re-opens).
+   */
+  close(): void {
+    const wasOpen = this.#native.isBound();
+    const hadIterators = this.#iterators > 0;
+    const onServerClose = this.#onServerClose;
+    this.#onServerClose = null;
+    this.#watchGeneration = 0;
+    this.#armed = false;
+    this.#epoch++;
+    this.#batch = [];
+    this.#batchPos = 0;
+    this.#iterators = 0; // iterators of the old epoch see the change and end
+    this.#native.close();
+    this.#wakeWaiters();
+    if (onServerClose !== null) onServerClose();
+    if (wasOpen || hadIterators) this.emit("close");
+  }
+
+  /**
+   * Godot `connect_to_host` (an IP literal, no DNS): afterwards only host:port's packets are
+   * received, sends go there, and `setDestAddress` no longer changes the destination. Empties the
+   * queue. A failed connect closes the socket (Godot).
+   */
+  connectToHost(host: string, port: number): GodotError {
+    checkString(host, "host");
+    checkInteger(port, "port");
+    const code = this.#native.connectToHost(host, port);
+    if (code === GodotError.OK) {
+      this.#batch = [];
+      this.#batchPos = 0;
+    }
+    this.#afterSocketChange();
+    return code;
+  }
+
+  /**
+   * Godot `set_dest_address`. IP literals never touch DNS; a name is resolved by the OS resolver
+   * synchronously, blocking the event loop as Godot blocks (`ERR_CANT_RESOLVE` when it does not
+   * resolve). Prefer `setDestAddressAsync` for names. On a connected peer: no change, `OK`.
+   */
+  setDestAddress(host: string, port: number): GodotError {
+    checkString(host, "host");
+    checkInteger(port, "port");
+    return this.#native.setDestAddress(host, port);
+  }
+
+  /**
+   * `setDestAddress` that resolves names with `node:dns` (off the JS thread) and then sets the
+   * resulting address. Literals are set at once, without DNS.
+   */
+  setDestAddressAsync(host: string, port: number): Promise<GodotError> {
+    checkString(host, "host");
+    checkInteger(port, "port");
+    if (host === "" || isGodotIpLiteral(host)) {
+      return Promise.resolve(this.#native.setDestAddress(host, port));
+    }
+    return resolveHost(host).then((address) => {
+      if (address === null) return GodotError.ERR_CANT_RESOLVE;
+      // Godot keeps no scope ids; its parser refuses them.
+      const zone = address.indexOf("%");
+      return this.#native.setDestAddress(zone === -1 ? address : address.slice(0, zone), port);
+    });
+  }
+
+  /**
+   * Godot `put_packet`: sends `data` as one datagram to the destination. Empty: `OK`, nothing
+   * sent. No destination: `ERR_UNCONFIGURED`. Too large (over 65507 bytes IPv4, 65527 IPv6),
+   * refused broadcast, family mismatch: `FAILED`. Opens an ephemeral socket if none is open.
+   */
+  putPacket(data: Uint8Array): GodotError {
+    checkBytes(data, "data");
+    const code = this.#native.putPacket(data);
+    if (this.#watchGeneration === 0) this.#afterSocketChange();
+    return code;
+  }
+
+  /**
+   * Extension: sends each buffer as its own datagram in one native call (sendmmsg / GSO where
+   * available). Returns `OK` or the first error.
+   */
+  putPackets(packets: readonly Uint8Array[]): GodotError {
+    checkBytesList(packets, "packets");
+    const code = this.#native.putPackets(packets as Uint8Array[]);
+    if (this.#watchGeneration === 0) this.#afterSocketChange();
+    return code;
+  }
+
+  /** Godot `get_packet`: the oldest queued datagram; empty on failure (see `getPacketError`). */
+  getPacket(): Buffer {
+    const data = this.#native.getPacket();
+    this.#lastGetError = this.#native.getPacketError();
+    return data ?? Buffer.alloc(0);
+  }
+
+  /**
+   * Godot `get_available_packet_count`: drains the OS socket into the queue, then counts. -1 when
+   * no socket is open or on a read error.
+   */
+  getAvailablePacketCount(): number {
+    return this.#native.getAvailablePacketCount();
+  }
+
+  /** Godot `get_packet_error`: the result of the last `getPacket()` (not changed by `getVar`). */
+  getPacketError(): GodotError {
+    return this.#lastGetError;
+  }
+
+  /** Sender of the last packet taken ("" before any), in Godot's text form. */
+  getPacketIp(): string {
+    return this.#native.getPacketIp();
+  }
+
+  /** Sender port of the last packet taken (0 before any). */
+  getPacketPort(): number {
+    return this.#native.getPacketPort();
+  }
+
+  /** The socket's local port; 0 when no socket is open. */
+  getLocalPort(): number {
+    return this.#native.getLocalPort();
+  }
+
+  /** A socket is open (bound, or opened by a send, connect or multicast join; or a server peer). */
+  isBound(): boolean {
+    return this.#native.isBound();
+  }
+
+  /** Connected by `connectToHost`, or taken from a `UDPServer`. */
+  isSocketConnected(): boolean {
+    return this.#native.isSocketConnected();
+  }
+
+  /** Godot `set_broadcast_enabled` (off by default; needed to send to a broadcast address). */
+  setBroadcastEnabled(enabled: boolean): void {
+    checkBoolean(enabled, "enabled");
+    this.#native.setBroadcastEnabled(enabled);
+  }
+
+  /**
+   * Godot `join_multicast_group`: joins an IPv4 or IPv6 group on the interface named as
+   * `os.networkInterfaces()` names it. Bind first: joining opens an unbound socket otherwise.
+   */
+  joinMulticastGroup(multicastAddress: string, interfaceName: string): GodotError {
+    checkString(multicastAddress, "multicastAddress");
+    checkString(interfaceName, "interfaceName");
+    const code = this.#native.joinMulticastGroup(multicastAddress, interfaceName);
+    this.#afterSocketChange();
+    return code;
+  }
+
+  /** Godot `leave_multicast_group` (`ERR_UNCONFIGURED` when no socket is open). */
+  leaveMulticastGroup(multicastAddress: string, interfaceName: string): GodotError {
+    checkString(multicastAddress, "multicastAddress");
+    checkString(interfaceName, "interfaceName");
+    return this.#native.leaveMulticastGroup(multicastAddress, interfaceName);
+  }
+
+  /** Extension: the interface outgoing multicast datagrams leave by (IP_MULTICAST_IF / IPV6_MULTICAST_IF). */
+  setMulticastInterface(interfaceName: string): GodotError {
+    checkString(interfaceName, "interfaceName");
+    return this.#native.setMulticastInterface(interfaceName);
+  }
+
+  /** Extension: whether this host's own multicast datagrams are looped back to it. */
+  setMulticastLoopback(enabled: boolean): GodotError {
+    checkBoolean(enabled, "enabled");
+    return this.#native.setMulticastLoopback(enabled);
+  }
+
+  /** Extension: multicast TTL (IPv4) / hop limit (IPv6). */
+  setMulticastTtl(ttl: number): GodotError {
+    checkInteger(ttl, "ttl");
+    return this.#native.setMulticastTtl(ttl);
+  }
+
+  /**
+   * Godot `wait`, without blocking the event loop: resolves `OK` once the OS socket has a
+   * datagram (datagrams already drained into the queue do not count, as in Godot), `FAILED` on a
+   * socket error, `ERR_UNCONFIGURED` when no socket is open or when `close()` interrupts it,
+   * `ERR_TIMEOUT` after `options.timeout` ms. Aborting `options.signal` rejects with an
+   * `AbortError`. Waits run on the engine's reactor, not libuv's thread pool.
+   */
+  wait(options?: WaitOptions): Promise<GodotError> {
+    checkOptions(options, "options");
+    const timeout = options?.timeout;
+    const signal = options?.signal;
+    if (timeout !== undefined) checkTimeout(timeout, "options.timeout");
+    if (signal !== undefined) checkAbortSignal(signal, "options.signal");
+    if (signal?.aborted) return Promise.reject(abortErrorFor(signal));
+    const id = nextWaitId++;
+    const pending = this.#native.wait(toNativeTimeout(timeout), id);
+    const settled = pending.then(
+      (code) => code as GodotError,
+      () => GodotError.FAILED,
+    );
+    if (signal === undefined) return settled;
+    return new Promise<GodotError>((resolve, reject) => {
+      let done = false;
+      const onAbort = (): void => {
+        if (done) return;
+        done = true;
+        this.#native.cancelWait(id);
+        reject(abortErrorFor(signal));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      void settled.then((code) => {
+        signal.removeEventListener("abort", onAbort);
+        if (done) return;
+        done = true;
+        resolve(code);
+      });
+    });
+  }
+
+  /**
+   * Godot's blocking `wait` on the calling thread (use in worker threads or scripts: it freezes
+   * the event loop). `timeoutMs` (default: forever) gives `ERR_TIMEOUT` when it expires.
+   */
+  waitSync(timeoutMs?: number): GodotError {
+    if (timeoutMs !== undefined) checkTimeout(timeoutMs, "timeoutMs");
+    return this.#native.waitSync(toNativeTimeout(timeoutMs));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Counters and process liveness
+
+  /** Datagrams dropped because the receive queue was full (Godot drops them silently). */
+  get droppedPackets(): number {
+    return this.#native.stats().packetsDropped;
+  }
+
+  /** Socket errors reported by the event layer (counted whether or not `'error'` is listened to). */
+  get socketErrors(): number {
+    return this.#socketErrors;
+  }
+
+  /** Traffic counters: packets and bytes received, sent and dropped. */
+  stats(): PacketPeerUDPStats {
+    const s = this.#native.stats();
+    return {
+      packetsReceived: s.packetsReceived,
+      bytesReceived: s.bytesReceived,
+      packetsSent: s.packetsSent,
+      bytesSent: s.bytesSent,
+      packetsDropped: s.packetsDropped,
+      bytesDropped: s.bytesDropped,
+    };
+  }
+
+  /** A watched socket (listener or iteration) keeps the process alive again (the default). */
+  ref(): this {
+    this.#native.ref();
+    return this;
+  }
+
+  /** A watched socket no longer keeps the process alive on its own (as `dgram`'s `unref`). */
+  unref(): this {
+    this.#native.unref();
+    return this;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Async iteration
+
+  /**
+   * `for await (const packet of peer)` yields `{ data, address, port, family, size }` in arrival
+   * order and ends when `close()` is called. It pulls from the bounded native queue (no JS-side
+   * buffering beyond one batch). While `'packet'` listeners exist they receive the packets and
+   * iterators wait; several iterators share the packets (each packet goes to one of them).
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<UDPPacket> {
+    let finished = false;
+    const epoch = this.#epoch;
+    this.#iterators++;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      // A close() already forgot the iterators of its epoch.
+      if (this.#epoch === epoch) this.#iterators--;
+      this.#syncWatch();
+    };
+    const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+    const iterator: AsyncIterableIterator<UDPPacket> = {
+      next: async (): Promise<IteratorResult<UDPPacket>> => {
+        let errorsSeen = 0;
+        for (;;) {
+          if (finished) return done;
+          if (this.#epoch !== epoch) {
+            finished = true;
+            return done;
+          }
+          const packet = this.#shiftBatch();
+          if (packet !== undefined) return { done: false, value: packet };
+          if (this.listenerCount("packet") === 0) {
+            const taken = this.#fillBatch();
+            if (taken > 0) continue;
+            if (taken < 0 && errorsSeen === 0 && this.#native.isBound()) {
+              errorsSeen++;
+              this.#reportSocketError();
+              continue;
+            }
+          }
+          await this.#waitReadable();
+        }
+      },
+      return: async (): Promise<IteratorResult<UDPPacket>> => {
+        finish();
+        return done;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    this.#syncWatch();
+    return iterator;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Hooks for UDPServer
+
+  /**
+   * Delivers the packets a server routed to this peer: emits them as `'packet'` events or wakes
+   * its iterators. Called by UDPServer for the ids `takeDirtyPeerIds()` returns.
+   * @internal
+   */
+  deliverRouted(): void {
+    this.#safeDeliver();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  protected override takePacketForVar(): TakenPacket {
+    const data = this.#native.getPacket();
+    return { error: this.#native.getPacketError(), data };
+  }
+
+  override removeAllListeners(eventName?: unknown): this {
+    if (eventName === undefined) super.removeAllListeners();
+    else super.removeAllListeners(eventName);
+    // Removing every listener also removes the hooks that follow 'packet' listeners.
+    this.#installListenerHooks();
+    this.#syncWatch();
+    if (this.listenerCount("packet") === 0) this.#wakeWaiters();
+    return this;
+  }
+
+  #installListenerHooks(): void {
+    const emitter = this as unknown as EventEmitter;
+    if (!emitter.listeners("newListener").includes(this.#onNewListener)) {
+      emitter.on("newListener", this.#onNewListener);
+    }
+    if (!emitter.listeners("removeListener").includes(this.#onRemoveListener)) {
+      emitter.on("removeListener", this.#onRemoveListener);
+    }
+  }
+
+  #isServerPeer(): boolean {
+    return this.#native.serverPeerId() >= 0;
+  }
+
+  /** After a call that may have opened or closed the socket: follow it with the watch. */
+  #afterSocketChange(): void {
+    if (this.#watchGeneration !== 0 && !this.#native.isBound()) {
+      // Closed by the engine (a failed connectToHost): that watch is over.
+      this.#watchGeneration = 0;
+      this.#armed = false;
+    }
+    this.#syncWatch();
+  }
+
+  /** Starts or stops native watching to match listeners and iterators. */
+  #syncWatch(addingListeners = 0): void {
+    const want = this.listenerCount("packet") + addingListeners > 0 || this.#iterators > 0;
+    if (this.#isServerPeer()) {
+      // The server watches the shared socket and routes; flush what it already routed here.
+      if (want) this.#scheduleDelivery();
+      return;
+    }
+    if (want && this.#watchGeneration === 0) {
+      if (!this.#native.isBound()) return; // starts once bind (or a send) opens the socket
+      const generation = nextWatchGeneration++;
+      const code = this.#native.watch((status) => this.#onReadable(generation, status));
+      if (code !== GodotError.OK) return;
+      this.#watchGeneration = generation;
+      this.#armed = true;
+      // Packets may already sit in the queue (drained by an earlier call): do not wait for a new one.
+      this.#scheduleDelivery();
+    } else if (!want && this.#watchGeneration !== 0) {
+      this.#watchGeneration = 0;
+      this.#armed = false;
+      this.#native.unwatch();
+    }
+  }
+
+  #onReadable(generation: number, status: number): void {
+    if (generation !== this.#watchGeneration) return; // a watch that ended before this call arrived
+    this.#armed = false;
+    if (status === GodotError.ERR_UNCONFIGURED) {
+      // The engine closed the socket; watching resumes if it is opened again.
+      this.#watchGeneration = 0;
+      return;
+    }
+    this.#safeDeliver();
+  }
+
+  /** `#deliver` for callers outside user code: a throwing listener neither stalls delivery nor
+   * unwinds into the engine; it surfaces as an uncaught exception, as with Node's own emitters. */
+  #safeDeliver(): void {
+    try {
+      this.#deliver();
+    } catch (err) {
+      setImmediate(() => this.#safeDeliver());
+      process.nextTick(() => {
+        throw err;
+      });
+    }
+  }
+
+  #scheduleDelivery(): void {
+    if (this.#deliveryScheduled) return;
+    this.#deliveryScheduled = true;
+    queueMicrotask(() => {
+      this.#deliveryScheduled = false;
+      this.#safeDeliver();
+    });
+  }
+
+  #rearm(): void {
+    if (this.#watchGeneration !== 0 && !this.#armed) {
+      this.#armed = true;
+      this.#native.rearm();
+    }
+  }
+
+  /** Readable (or packets routed): emit to listeners, else let waiting iterators pull. */
+  #deliver(): void {
+    if (this.listenerCount("packet") === 0) {
+      this.#wakeWaiters();
+      return;
+    }
+    if (this.#draining) return;
+    this.#draining = true;
+    const epoch = this.#epoch;
+    let budget = PUSH_BUDGET;
+    let errorsSeen = 0;
+    try {
+      for (;;) {
+        if (this.#epoch !== epoch) return; // closed by a listener
+        if (this.listenerCount("packet") === 0) {
+          // The last listener left: iterators (if any) take over the rest.
+          this.#wakeWaiters();
+          return;
+        }
+        const packet = this.#shiftBatch();
+        if (packet !== undefined) {
+          this.emit("packet", packet.data, packet);
+          continue;
+        }
+        if (budget <= 0) {
+          // Let timers and I/O run; resume before re-arming so nothing is stranded in the queue.
+          setImmediate(() => this.#safeDeliver());
+          return;
+        }
+        const taken = this.#fillBatch();
+        if (taken > 0) {
+          budget -= taken;
+          continue;
+        }
+        if (taken < 0 && errorsSeen === 0 && this.#native.isBound()) {
+          errorsSeen++;
+          this.#reportSocketError();
+          continue;
+        }
+        this.#rearm();
+        return;
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #shiftBatch(): UDPPacket | undefined {
+    if (this.#batchPos >= this.#batch.length) return undefined;
+    const packet = this.#batch[this.#batchPos]!;
+    this.#batch[this.#batchPos++] = undefined as unknown as UDPPacket; // let it be collected
+    return packet;
+  }
+
+  /** Takes the next batch from the native queue: its size, 0 if empty, -1 as getAvailablePacketCount. */
+  #fillBatch(): number {
+    const taken = this.#native.takePackets(scratchData, scratchMeta);
+    if (taken > 0) {
+      this.#batch = readBatch(taken);
+      this.#batchPos = 0;
+    }
+    return taken;
+  }
+
+  #waitReadable(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#waiters.push(resolve);
+      // Server peers are woken by deliverRouted(); others by the native watch.
+      if (this.#isServerPeer()) return;
+      if (this.#watchGeneration === 0) this.#syncWatch();
+      else this.#rearm();
+    });
+  }
+
+  #wakeWaiters(): void {
+    if (this.#waiters.length === 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  #reportSocketError(): void {
+    this.#socketErrors++;
+    if (this.listenerCount("error") > 0) {
+      this.emit("error", new UDPSocketError(GodotError.FAILED));
+    }
+  }
+}
+
+function toNativeTimeout(timeout: number | undefined): number {
+  if (timeout === undefined || timeout === Infinity) return -1;
+  return Math.min(Math.ceil(timeout), Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * Wraps a native peer owned by a native UDPServer (from `takeConnection`). `onClose` runs when
+ * the peer is closed (the server forgets it). Server peers never watch their own socket: the
+ * server calls `deliverRouted()` after routing packets to them. Internal to the package.
+ */
+export function wrapNativePeer(nativePeer: NativePeer, onClose: () => void): PacketPeerUDP {
+  return wrapImpl(nativePeer, onClose);
+}

@@ -15,8 +15,6 @@ export interface ConnectionIteratorHost {
   takeNow(): PacketPeerUDP | null;
   /** Queue the iterator for the next connection the server hands out. */
   wait(it: ConnectionIterator): void;
-  /** Called for every peer given to the consumer. */
-  afterHandOut(peer: PacketPeerUDP): void;
 }
 
 interface Pull {
@@ -29,23 +27,29 @@ const DONE: IteratorResult<PacketPeerUDP, undefined> = { done: true, value: unde
 export class ConnectionIterator implements AsyncIterableIterator<PacketPeerUDP> {
   readonly #host: ConnectionIteratorHost;
   readonly #signal: AbortSignal | undefined;
+  readonly #abortError: (signal: AbortSignal) => Error;
   /** Unanswered `next()` calls, oldest first (a consumer may call next() several times). */
   readonly #pulls: Pull[] = [];
   #started = false;
   #ended = false;
   readonly #onAbort = (): void => this.#abort();
 
-  constructor(host: ConnectionIteratorHost, signal: AbortSignal | undefined) {
+  constructor(
+    host: ConnectionIteratorHost,
+    signal: AbortSignal | undefined,
+    abortError: (signal: AbortSignal) => Error,
+  ) {
     this.#host = host;
     this.#signal = signal;
+    this.#abortError = abortError;
   }
 
   next(): Promise<IteratorResult<PacketPeerUDP, undefined>> {
+    if (this.#ended) return Promise.resolve(DONE);
     if (this.#signal?.aborted === true) {
       this.#finish();
-      return Promise.reject(this.#signal.reason);
+      return Promise.reject(this.#abortError(this.#signal));
     }
-    if (this.#ended) return Promise.resolve(DONE);
     if (!this.#host.isListening()) {
       this.#finish();
       return Promise.resolve(DONE);
@@ -57,10 +61,7 @@ export class ConnectionIterator implements AsyncIterableIterator<PacketPeerUDP> 
     }
     if (this.#pulls.length === 0) {
       const peer = this.#host.takeNow();
-      if (peer !== null) {
-        this.#host.afterHandOut(peer);
-        return Promise.resolve({ done: false, value: peer });
-      }
+      if (peer !== null) return Promise.resolve({ done: false, value: peer });
     }
     return new Promise((resolve, reject) => {
       this.#pulls.push({ resolve, reject });
@@ -82,7 +83,6 @@ export class ConnectionIterator implements AsyncIterableIterator<PacketPeerUDP> 
   handOut(peer: PacketPeerUDP): void {
     const pull = this.#pulls.shift();
     if (pull === undefined) return;
-    this.#host.afterHandOut(peer);
     pull.resolve({ done: false, value: peer });
   }
 
@@ -92,10 +92,11 @@ export class ConnectionIterator implements AsyncIterableIterator<PacketPeerUDP> 
   }
 
   #abort(): void {
-    const reason: unknown = this.#signal?.reason;
+    const signal = this.#signal;
+    if (signal === undefined) return;
     const pulls = this.#pulls.splice(0);
     this.#finish();
-    for (const pull of pulls) pull.reject(reason);
+    for (const pull of pulls) pull.reject(this.#abortError(signal));
   }
 
   #finish(): void {

@@ -3,10 +3,12 @@
  * Node layer on top of it: 'connection' events, `for await` over connections, ref()/unref().
  */
 import { EventEmitter } from "node:events";
-import { GodotError, errorName } from "./errors.js";
+import { abortErrorFor } from "./abort-error.js";
+import { GodotError } from "./errors.js";
 import { native, type NativeServer, type NativeStats } from "./native.js";
 import { type PacketPeerUDP, wrapNativePeer } from "./packet-peer-udp.js";
 import { ConnectionIterator, type ConnectionIteratorHost } from "./udp-server-iterator.js";
+import { UDPSocketError } from "./udp-socket-error.js";
 import {
   checkAbortSignal,
   checkBoolean,
@@ -27,26 +29,19 @@ export interface UDPServerListenOptions {
 
 /** Options of {@link UDPServer.connections}. */
 export interface UDPServerConnectionsOptions {
-  /** Aborting ends the iteration: a pending `next()` rejects with the signal's reason. */
+  /** Aborting ends the iteration: a pending `next()` rejects with an `AbortError`. */
   signal?: AbortSignal;
 }
 
 /** Traffic counters of the server's socket (all its peers together). */
 export type UDPServerStats = Readonly<NativeStats>;
 
-/** An 'error' event: a Node `Error` that also carries the Godot error code. */
-export interface UDPServerError extends Error {
-  /** The Godot name, e.g. `"FAILED"`. */
-  code: string;
-  godotError: GodotError;
-}
-
 /** Events of {@link UDPServer}. */
 export interface UDPServerEvents {
   /** A new remote address:port, taken from the pending list (event mode only). */
   connection: [peer: PacketPeerUDP];
-  /** The socket reported an error while the server watched it. */
-  error: [error: UDPServerError];
+  /** The socket reported an error while the server watched it (event mode). */
+  error: [error: UDPSocketError];
   /** After `stop()` of a listening server. */
   close: [];
   newListener: [eventName: string | symbol, listener: (...args: unknown[]) => void];
@@ -227,7 +222,7 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
     checkOptions(options, "options");
     const signal = options?.signal;
     if (signal !== undefined) checkAbortSignal(signal, "options.signal");
-    return new ConnectionIterator(this.#iteratorHost, signal);
+    return new ConnectionIterator(this.#iteratorHost, signal, abortErrorFor);
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<PacketPeerUDP> {
@@ -263,10 +258,6 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
     takeNow: () => this.takeConnection(),
     wait: (it) => {
       this.#waiting.push(it);
-    },
-    afterHandOut: (peer) => {
-      // The loop body attaches its listeners after the await resumes; deliver after that.
-      setImmediate(() => peer.deliverRouted());
     },
   };
 
@@ -367,12 +358,7 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
   }
 
   #emitError(operation: string, code: GodotError): void {
-    const error = new Error(
-      `UDPServer ${operation} failed: ${errorName(code)} (${code})`,
-    ) as UDPServerError;
-    error.code = errorName(code);
-    error.godotError = code;
-    this.emit("error", error);
+    this.emit("error", new UDPSocketError(code, `UDPServer ${operation} failed: ${GodotError[code]}`));
   }
 }
 

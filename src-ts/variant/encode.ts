@@ -1,0 +1,838 @@
+import { GodotError } from "../errors.js";
+import { VariantType } from "./variant-type.js";
+import { VARIANT_TAG, type MaybeTagged } from "./tag.js";
+import { ENCODED_OBJECT_AS_ID_CLASS, type ContainerType } from "./container-type.js";
+import { VariantEncodeError, VariantTypeError, addPathSegment, finishPath } from "./errors.js";
+import type { Variant } from "./types.js";
+
+// value -> bytes, exactly as Godot's encode_variant (core/io/marshalls.cpp). Everything is written
+// into one module-level Buffer that grows by doubling and is reused across calls; the result is a
+// copy of the used part. No per-value allocation except what JS strings force.
+
+/** Options of `varToBytes` beyond Godot's `full_objects` flag. */
+export interface EncodeOptions {
+  /** Send objects in full (`var_to_bytes_with_objects`) instead of as instance ids. */
+  fullObjects?: boolean;
+  /**
+   * `"double"` writes math types as a double-precision (precision=double) Godot build does: 64-bit
+   * flag and f64 components. Default `"float"`, what shipped games use. Every build reads both.
+   */
+  realT?: "float" | "double";
+  /**
+   * Fail with ERR_OUT_OF_MEMORY (`VariantEncodeError`) instead of producing more than this many
+   * bytes; the encoder stops as soon as it would (PacketPeer's `encode_buffer_max_size`).
+   */
+  maxSize?: number;
+}
+
+const MAX_DEPTH = 1024;
+const FLAG_64 = 1 << 16;
+const INITIAL_SIZE = 8192;
+/** A buffer grown beyond this by one large value is not kept for the next call. */
+const RETAINED_SIZE = 1 << 20;
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const NO_HINT = -1;
+
+let buf: Buffer = Buffer.allocUnsafeSlow(INITIAL_SIZE);
+let dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+let pos = 0;
+let limit = Infinity;
+let fullObjects = false;
+let realDouble = false;
+let busy = false;
+
+function grow(need: number): void {
+  const required = pos + need;
+  if (required > limit) {
+    throw new VariantEncodeError(GodotError.ERR_OUT_OF_MEMORY, `encoded value is larger than maxSize (${limit} bytes)`);
+  }
+  let size = buf.length * 2;
+  while (size < required) size *= 2;
+  const bigger = Buffer.allocUnsafeSlow(size);
+  buf.copy(bigger, 0, 0, pos);
+  buf = bigger;
+  dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function ensure(need: number): void {
+  if (pos + need > buf.length) grow(need);
+}
+
+function u32(v: number): void {
+  dv.setUint32(pos, v, true);
+  pos += 4;
+}
+
+function typeError(detail: string): VariantTypeError {
+  return new VariantTypeError(detail);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "object") return `a ${(v as object).constructor?.name ?? "null-prototype object"}`;
+  return `a ${typeof v}`;
+}
+
+/** A real component (f32, or f64 for a double-precision peer). Capacity already ensured. */
+function real(x: unknown): void {
+  if (typeof x !== "number") throw typeError(`a real component must be a number, got ${describe(x)}`);
+  if (realDouble) {
+    dv.setFloat64(pos, x, true);
+    pos += 8;
+  } else {
+    dv.setFloat32(pos, x, true);
+    pos += 4;
+  }
+}
+
+/** Always binary32 (Color components). */
+function f32(x: unknown): void {
+  if (typeof x !== "number") throw typeError(`a color component must be a number, got ${describe(x)}`);
+  dv.setFloat32(pos, x, true);
+  pos += 4;
+}
+
+function i32(x: unknown): void {
+  if ((x as number | 0) !== x) {
+    if (typeof x !== "number") throw typeError(`an integer component must be a number, got ${describe(x)}`);
+    throw new VariantEncodeError(GodotError.ERR_PARAMETER_RANGE_ERROR, `${x} is not a 32-bit integer`);
+  }
+  dv.setInt32(pos, x as number, true);
+  pos += 4;
+}
+
+/** An unsigned 64-bit id (object ids, RIDs). Capacity already ensured. */
+function u64(x: unknown, what: string): void {
+  if (typeof x === "bigint") {
+    if (x < 0n || x > 0xffffffffffffffffn) {
+      throw new VariantEncodeError(GodotError.ERR_PARAMETER_RANGE_ERROR, `${what} ${x} is not an unsigned 64-bit integer`);
+    }
+    dv.setBigUint64(pos, x, true);
+  } else if (typeof x === "number" && Number.isSafeInteger(x) && x >= 0) {
+    dv.setUint32(pos, x >>> 0, true);
+    dv.setUint32(pos + 4, Math.floor(x / 4294967296), true);
+  } else if (typeof x === "number") {
+    throw new VariantEncodeError(GodotError.ERR_PARAMETER_RANGE_ERROR, `${what} ${x} is not an unsigned 64-bit integer`);
+  } else {
+    throw typeError(`${what} must be a bigint, got ${describe(x)}`);
+  }
+  pos += 8;
+}
+
+function writeInt(n: number): void {
+  ensure(12);
+  if (n >= -2147483648 && n <= 2147483647) {
+    u32(VariantType.INT);
+    dv.setInt32(pos, n, true);
+    pos += 4;
+  } else {
+    u32(VariantType.INT | FLAG_64);
+    const hi = Math.floor(n / 4294967296);
+    dv.setUint32(pos, n - hi * 4294967296, true);
+    dv.setInt32(pos + 4, hi, true);
+    pos += 8;
+  }
+}
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+function writeBigInt(b: bigint): void {
+  if (b >= -2147483648n && b <= 2147483647n) {
+    ensure(8);
+    u32(VariantType.INT);
+    dv.setInt32(pos, Number(b), true);
+    pos += 4;
+    return;
+  }
+  if (b < INT64_MIN || b > INT64_MAX) {
+    throw new VariantEncodeError(GodotError.ERR_PARAMETER_RANGE_ERROR, `${b} does not fit a Godot int (64-bit signed)`);
+  }
+  ensure(12);
+  u32(VariantType.INT | FLAG_64);
+  dv.setBigInt64(pos, b, true);
+  pos += 8;
+}
+
+/** Godot's rule: binary32 when that converts back to the same value, else binary64 (NaN too). */
+function writeFloat(f: number): void {
+  ensure(12);
+  if (Math.fround(f) === f) {
+    u32(VariantType.FLOAT);
+    dv.setFloat32(pos, f, true);
+    pos += 4;
+  } else {
+    u32(VariantType.FLOAT | FLAG_64);
+    dv.setFloat64(pos, f, true);
+    pos += 8;
+  }
+}
+
+/**
+ * Writes the UTF-8 of `s` at `at` (capacity ensured by the caller) and returns its byte length.
+ * Short ASCII strings (most keys) are copied char by char; anything else goes through Buffer.write,
+ * which, like TextEncoder, turns lone surrogates into U+FFFD.
+ */
+function utf8At(s: string, at: number): number {
+  const n = s.length;
+  if (n <= 48) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + i] = c;
+    }
+    if (i === n) return n;
+  }
+  return buf.write(s, at, "utf8");
+}
+
+/** Room for a header, a length word, the UTF-8 of `s`, a NUL and padding. Exact for long strings. */
+function ensureString(s: string): void {
+  const n = s.length;
+  ensure(n <= 4096 ? 12 + n * 3 : 12 + Buffer.byteLength(s, "utf8"));
+}
+
+/** Godot's string block: u32 byte length, UTF-8, zero padding to a multiple of 4. */
+function stringBlock(s: string): void {
+  ensureString(s);
+  const len = utf8At(s, pos + 4);
+  dv.setUint32(pos, len, true);
+  pos += 4 + len;
+  while ((pos & 3) !== 0) buf[pos++] = 0;
+}
+
+function checkedString(s: unknown, what: string): string {
+  if (typeof s !== "string") throw typeError(`${what} must be a string, got ${describe(s)}`);
+  return s;
+}
+
+function writeStringValue(type: VariantType, s: string): void {
+  ensure(4);
+  u32(type);
+  stringBlock(s);
+}
+
+function containerKind(ct: ContainerType | null | undefined): number {
+  if (ct === null || ct === undefined) return 0;
+  switch (ct.kind) {
+    case "builtin":
+      if (!Number.isInteger(ct.type) || ct.type < 0 || ct.type > VariantType.PACKED_VECTOR4_ARRAY) {
+        throw typeError(`container type ${String(ct.type)} is not a Variant type id`);
+      }
+      return ct.type === VariantType.NIL ? 0 : 1;
+    case "class":
+      checkedString(ct.className, "a container class name");
+      return 2;
+    case "script":
+      checkedString(ct.path, "a container script path");
+      return fullObjects ? 3 : 2;
+    default:
+      throw typeError(`container type kind must be "builtin", "class" or "script"`);
+  }
+}
+
+function containerBlock(ct: ContainerType | null | undefined): void {
+  if (ct === null || ct === undefined) return;
+  switch (ct.kind) {
+    case "builtin":
+      if (ct.type !== VariantType.NIL) {
+        ensure(4);
+        u32(ct.type);
+      }
+      return;
+    case "class":
+      stringBlock(fullObjects ? ct.className : ENCODED_OBJECT_AS_ID_CLASS);
+      return;
+    case "script":
+      if (!fullObjects) {
+        stringBlock(ENCODED_OBJECT_AS_ID_CLASS);
+        return;
+      }
+      if (ct.path === "" || !ct.path.startsWith("res://")) {
+        throw new VariantEncodeError(GodotError.ERR_UNAVAILABLE, `script container type needs a res:// path, got "${ct.path}"`);
+      }
+      stringBlock(ct.path);
+      return;
+  }
+}
+
+/** The element/key/value hint a typed container gives: the built-in type, or none. */
+function hintOf(ct: ContainerType | null | undefined): number {
+  return ct !== null && ct !== undefined && ct.kind === "builtin" ? ct.type : NO_HINT;
+}
+
+function encodeArrayElements(items: ArrayLike<unknown>, depth: number, hint: number): void {
+  const n = items.length;
+  ensure(4);
+  u32(n);
+  for (let i = 0; i < n; i++) {
+    try {
+      encodeValue(items[i], depth + 1, hint);
+    } catch (e) {
+      addPathSegment(e, `[${i}]`);
+      throw e;
+    }
+  }
+}
+
+function encodeTypedArray(a: { elementType: ContainerType } & ArrayLike<unknown>, depth: number): void {
+  const kind = containerKind(a.elementType);
+  ensure(4);
+  u32(VariantType.ARRAY | (kind << 16));
+  containerBlock(a.elementType);
+  encodeArrayElements(a, depth, hintOf(a.elementType));
+}
+
+function keySegment(k: unknown): string {
+  return typeof k === "string" && /^[A-Za-z_$][\w$]*$/.test(k) ? "." + k : `[${typeof k === "string" ? JSON.stringify(k) : String(k)}]`;
+}
+
+function encodeMap(
+  map: ReadonlyMap<unknown, unknown>,
+  keyType: ContainerType | null | undefined,
+  valueType: ContainerType | null | undefined,
+  depth: number,
+): void {
+  const keyKind = containerKind(keyType);
+  const valueKind = containerKind(valueType);
+  ensure(4);
+  u32(VariantType.DICTIONARY | (keyKind << 16) | (valueKind << 18));
+  containerBlock(keyType);
+  containerBlock(valueType);
+  ensure(4);
+  u32(map.size);
+  const keyHint = hintOf(keyType);
+  const valueHint = hintOf(valueType);
+  for (const [k, v] of map) {
+    try {
+      encodeValue(k, depth + 1, keyHint);
+      encodeValue(v, depth + 1, valueHint);
+    } catch (e) {
+      addPathSegment(e, keySegment(k));
+      throw e;
+    }
+  }
+}
+
+/** A plain object: an untyped Dictionary with String keys, in `Object.keys` order. */
+function encodeRecord(o: Record<string, unknown>, depth: number): void {
+  const keys = Object.keys(o);
+  const n = keys.length;
+  ensure(8);
+  u32(VariantType.DICTIONARY);
+  u32(n);
+  if (n > 0 && depth >= MAX_DEPTH) tooDeep();
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as string;
+    ensureString(k);
+    u32(VariantType.STRING);
+    stringBlock(k);
+    try {
+      encodeValue(o[k], depth + 1, NO_HINT);
+    } catch (e) {
+      addPathSegment(e, keySegment(k));
+      throw e;
+    }
+  }
+}
+
+function tooDeep(): never {
+  throw new VariantEncodeError(GodotError.ERR_OUT_OF_MEMORY, `nesting deeper than ${MAX_DEPTH} levels (or a cycle)`);
+}
+
+function encodePackedNumbers(v: ArrayBufferView): void {
+  let type: VariantType;
+  let elementSize: number;
+  if (v instanceof Uint8Array) {
+    type = VariantType.PACKED_BYTE_ARRAY;
+    elementSize = 1;
+  } else if (v instanceof Int32Array) {
+    type = VariantType.PACKED_INT32_ARRAY;
+    elementSize = 4;
+  } else if (v instanceof BigInt64Array) {
+    type = VariantType.PACKED_INT64_ARRAY;
+    elementSize = 8;
+  } else if (v instanceof Float32Array) {
+    type = VariantType.PACKED_FLOAT32_ARRAY;
+    elementSize = 4;
+  } else if (v instanceof Float64Array) {
+    type = VariantType.PACKED_FLOAT64_ARRAY;
+    elementSize = 8;
+  } else {
+    throw typeError(
+      `${describe(v)} has no Variant form (packed arrays are Uint8Array, Int32Array, BigInt64Array, Float32Array, Float64Array)`,
+    );
+  }
+  const count = v.byteLength / elementSize;
+  ensure(8 + v.byteLength + 3);
+  u32(type);
+  u32(count);
+  if (LITTLE_ENDIAN_HOST || elementSize === 1) {
+    buf.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), pos);
+    pos += v.byteLength;
+  } else {
+    const src = new DataView(v.buffer, v.byteOffset, v.byteLength);
+    for (let off = 0; off < v.byteLength; off += elementSize) {
+      if (type === VariantType.PACKED_INT32_ARRAY) dv.setInt32(pos + off, src.getInt32(off, false), true);
+      else if (type === VariantType.PACKED_FLOAT32_ARRAY) dv.setFloat32(pos + off, src.getFloat32(off, false), true);
+      else if (type === VariantType.PACKED_INT64_ARRAY) dv.setBigInt64(pos + off, src.getBigInt64(off, false), true);
+      else dv.setFloat64(pos + off, src.getFloat64(off, false), true);
+    }
+    pos += v.byteLength;
+  }
+  while ((pos & 3) !== 0) buf[pos++] = 0;
+}
+
+type Obj = Record<string, never>;
+
+function realHeader(type: VariantType): number {
+  return realDouble ? type | FLAG_64 : type;
+}
+
+function encodeObject(
+  properties: unknown,
+  className: unknown,
+  objectId: unknown,
+  depth: number,
+): void {
+  if (!fullObjects) {
+    if (objectId === null || objectId === undefined) {
+      throw new VariantEncodeError(
+        GodotError.ERR_INVALID_PARAMETER,
+        "a GodotObject without objectId can only be sent with fullObjects",
+      );
+    }
+    ensure(12);
+    if (objectId === 0n || objectId === 0) {
+      u32(VariantType.NIL);
+      return;
+    }
+    u32(VariantType.OBJECT | FLAG_64);
+    u64(objectId, "object id");
+    return;
+  }
+  if (typeof className !== "string" || className === "") {
+    throw new VariantEncodeError(GodotError.ERR_INVALID_PARAMETER, "a full object needs a non-empty className");
+  }
+  if (!Array.isArray(properties)) throw typeError("GodotObject.properties must be an array of [name, value] pairs");
+  ensure(4);
+  u32(VariantType.OBJECT);
+  stringBlock(className);
+  ensure(4);
+  u32(properties.length);
+  if (properties.length > 0 && depth >= MAX_DEPTH) tooDeep();
+  for (let i = 0; i < properties.length; i++) {
+    const pair: unknown = properties[i];
+    if (!Array.isArray(pair) || typeof pair[0] !== "string") {
+      throw typeError(`GodotObject.properties[${i}] must be a [name, value] pair`);
+    }
+    const name = pair[0];
+    const value: unknown = pair[1];
+    if (name === "script" && value !== null && value !== undefined) {
+      if (typeof value !== "string" || !value.startsWith("res://")) {
+        throw new VariantEncodeError(GodotError.ERR_UNAVAILABLE, `the script property must be a res:// path, got ${describe(value)}`);
+      }
+    }
+    stringBlock(name);
+    try {
+      encodeValue(value, depth + 1, NO_HINT);
+    } catch (e) {
+      addPathSegment(e, `.properties${keySegment(name)}`);
+      throw e;
+    }
+  }
+}
+
+function encodeTagged(v: Obj, tag: VariantType, depth: number): void {
+  switch (tag) {
+    case VariantType.FLOAT: {
+      const f: unknown = v.value;
+      if (typeof f !== "number") throw typeError(`Float.value must be a number, got ${describe(f)}`);
+      writeFloat(f);
+      return;
+    }
+    case VariantType.VECTOR2:
+      ensure(20);
+      u32(realHeader(tag));
+      real(v.x);
+      real(v.y);
+      return;
+    case VariantType.VECTOR2I:
+      ensure(12);
+      u32(tag);
+      i32(v.x);
+      i32(v.y);
+      return;
+    case VariantType.RECT2: {
+      const p: Obj = v.position;
+      const s: Obj = v.size;
+      ensure(36);
+      u32(realHeader(tag));
+      real(p.x);
+      real(p.y);
+      real(s.x);
+      real(s.y);
+      return;
+    }
+    case VariantType.RECT2I: {
+      const p: Obj = v.position;
+      const s: Obj = v.size;
+      ensure(20);
+      u32(tag);
+      i32(p.x);
+      i32(p.y);
+      i32(s.x);
+      i32(s.y);
+      return;
+    }
+    case VariantType.VECTOR3:
+      ensure(28);
+      u32(realHeader(tag));
+      real(v.x);
+      real(v.y);
+      real(v.z);
+      return;
+    case VariantType.VECTOR3I:
+      ensure(16);
+      u32(tag);
+      i32(v.x);
+      i32(v.y);
+      i32(v.z);
+      return;
+    case VariantType.TRANSFORM2D: {
+      const x: Obj = v.x;
+      const y: Obj = v.y;
+      const o: Obj = v.origin;
+      ensure(52);
+      u32(realHeader(tag));
+      real(x.x);
+      real(x.y);
+      real(y.x);
+      real(y.y);
+      real(o.x);
+      real(o.y);
+      return;
+    }
+    case VariantType.VECTOR4:
+    case VariantType.QUATERNION:
+      ensure(36);
+      u32(realHeader(tag));
+      real(v.x);
+      real(v.y);
+      real(v.z);
+      real(v.w);
+      return;
+    case VariantType.VECTOR4I:
+      ensure(20);
+      u32(tag);
+      i32(v.x);
+      i32(v.y);
+      i32(v.z);
+      i32(v.w);
+      return;
+    case VariantType.PLANE: {
+      const n: Obj = v.normal;
+      ensure(36);
+      u32(realHeader(tag));
+      real(n.x);
+      real(n.y);
+      real(n.z);
+      real(v.d);
+      return;
+    }
+    case VariantType.AABB: {
+      const p: Obj = v.position;
+      const s: Obj = v.size;
+      ensure(52);
+      u32(realHeader(tag));
+      real(p.x);
+      real(p.y);
+      real(p.z);
+      real(s.x);
+      real(s.y);
+      real(s.z);
+      return;
+    }
+    case VariantType.BASIS:
+      ensure(76);
+      u32(realHeader(tag));
+      basisRows(v);
+      return;
+    case VariantType.TRANSFORM3D: {
+      const o: Obj = v.origin;
+      ensure(100);
+      u32(realHeader(tag));
+      basisRows(v.basis);
+      real(o.x);
+      real(o.y);
+      real(o.z);
+      return;
+    }
+    case VariantType.PROJECTION: {
+      ensure(132);
+      u32(realHeader(tag));
+      for (const column of [v.x, v.y, v.z, v.w] as Obj[]) {
+        real(column.x);
+        real(column.y);
+        real(column.z);
+        real(column.w);
+      }
+      return;
+    }
+    case VariantType.COLOR:
+      ensure(20);
+      u32(tag);
+      f32(v.r);
+      f32(v.g);
+      f32(v.b);
+      f32(v.a);
+      return;
+    case VariantType.STRING_NAME:
+      writeStringValue(tag, checkedString(v.value, "StringName.value"));
+      return;
+    case VariantType.NODE_PATH: {
+      const names: unknown = v.names;
+      const subnames: unknown = v.subnames;
+      if (!Array.isArray(names) || !Array.isArray(subnames)) throw typeError("NodePath names and subnames must be arrays");
+      ensure(16);
+      u32(tag);
+      u32((names.length | 0x80000000) >>> 0);
+      u32(subnames.length);
+      u32(v.absolute ? 1 : 0);
+      for (const s of names) stringBlock(checkedString(s, "a NodePath name"));
+      for (const s of subnames) stringBlock(checkedString(s, "a NodePath subname"));
+      return;
+    }
+    case VariantType.RID:
+      ensure(12);
+      u32(tag);
+      u64(v.id, "RID id");
+      return;
+    case VariantType.OBJECT:
+      if (v.className === undefined) {
+        // EncodedObjectAsID: always an id; 0 is the null object, which Godot writes as NIL.
+        ensure(12);
+        if (v.objectId === 0n || v.objectId === 0) {
+          u32(VariantType.NIL);
+          return;
+        }
+        u32(tag | FLAG_64);
+        u64(v.objectId, "object id");
+        return;
+      }
+      encodeObject(v.properties, v.className, v.objectId, depth);
+      return;
+    case VariantType.CALLABLE:
+      ensure(4);
+      u32(tag);
+      return;
+    case VariantType.SIGNAL:
+      ensure(4);
+      u32(tag);
+      stringBlock(checkedString(v.name, "Signal.name"));
+      ensure(8);
+      u64(v.objectId, "Signal object id");
+      return;
+    case VariantType.DICTIONARY: {
+      const d = v as unknown as { keyType: ContainerType | null; valueType: ContainerType | null } & Map<unknown, unknown>;
+      encodeMap(d, d.keyType, d.valueType, depth);
+      return;
+    }
+    case VariantType.ARRAY:
+      encodeTypedArray(v as unknown as { elementType: ContainerType } & unknown[], depth);
+      return;
+    case VariantType.PACKED_STRING_ARRAY: {
+      const a = v as unknown as unknown[];
+      ensure(8);
+      u32(tag);
+      u32(a.length);
+      for (let i = 0; i < a.length; i++) {
+        const s = a[i];
+        if (typeof s !== "string") throw typeError(`PackedStringArray[${i}] must be a string, got ${describe(s)}`);
+        // Godot counts and writes a trailing NUL for each element.
+        ensureString(s);
+        const len = utf8At(s, pos + 4);
+        dv.setUint32(pos, len + 1, true);
+        pos += 4 + len;
+        buf[pos++] = 0;
+        while ((pos & 3) !== 0) buf[pos++] = 0;
+      }
+      return;
+    }
+    case VariantType.PACKED_VECTOR2_ARRAY: {
+      const a = v as unknown as Obj[];
+      ensure(8 + a.length * 16);
+      u32(realHeader(tag));
+      u32(a.length);
+      for (const e of a) {
+        real(e.x);
+        real(e.y);
+      }
+      return;
+    }
+    case VariantType.PACKED_VECTOR3_ARRAY: {
+      const a = v as unknown as Obj[];
+      ensure(8 + a.length * 24);
+      u32(realHeader(tag));
+      u32(a.length);
+      for (const e of a) {
+        real(e.x);
+        real(e.y);
+        real(e.z);
+      }
+      return;
+    }
+    case VariantType.PACKED_COLOR_ARRAY: {
+      const a = v as unknown as Obj[];
+      ensure(8 + a.length * 16);
+      u32(tag);
+      u32(a.length);
+      for (const e of a) {
+        f32(e.r);
+        f32(e.g);
+        f32(e.b);
+        f32(e.a);
+      }
+      return;
+    }
+    case VariantType.PACKED_VECTOR4_ARRAY: {
+      const a = v as unknown as Obj[];
+      ensure(8 + a.length * 32);
+      u32(realHeader(tag));
+      u32(a.length);
+      for (const e of a) {
+        real(e.x);
+        real(e.y);
+        real(e.z);
+        real(e.w);
+      }
+      return;
+    }
+    default:
+      throw typeError(`unknown variant tag ${String(tag)}`);
+  }
+}
+
+/** Godot writes a Basis row by row; our fields are GDScript's columns. */
+function basisRows(b: Obj): void {
+  const x: Obj = b.x;
+  const y: Obj = b.y;
+  const z: Obj = b.z;
+  real(x.x);
+  real(y.x);
+  real(z.x);
+  real(x.y);
+  real(y.y);
+  real(z.y);
+  real(x.z);
+  real(y.z);
+  real(z.z);
+}
+
+function encodeValue(v: unknown, depth: number, hint: number): void {
+  if (depth > MAX_DEPTH) tooDeep();
+  switch (typeof v) {
+    case "number":
+      // Safe integers are INT (-0 is not: only FLOAT keeps its sign); everything else is FLOAT.
+      // A typed container's FLOAT element type makes every number a FLOAT.
+      if (hint !== VariantType.FLOAT && Number.isSafeInteger(v) && !(v === 0 && 1 / v < 0)) writeInt(v);
+      else writeFloat(v);
+      return;
+    case "string":
+      writeStringValue(hint === VariantType.STRING_NAME ? VariantType.STRING_NAME : VariantType.STRING, v);
+      return;
+    case "boolean":
+      ensure(8);
+      u32(VariantType.BOOL);
+      u32(v ? 1 : 0);
+      return;
+    case "object": {
+      if (v === null) break;
+      const tag = (v as MaybeTagged)[VARIANT_TAG];
+      if (tag !== undefined) {
+        // Array[String] holds Strings: Godot converts a StringName put into one.
+        if (tag === VariantType.STRING_NAME && hint === VariantType.STRING) {
+          writeStringValue(VariantType.STRING, checkedString((v as Obj).value, "StringName.value"));
+        } else {
+          encodeTagged(v as Obj, tag, depth);
+        }
+      } else if (Array.isArray(v)) {
+        ensure(4);
+        u32(VariantType.ARRAY);
+        encodeArrayElements(v, depth, NO_HINT);
+      } else if (ArrayBuffer.isView(v)) {
+        encodePackedNumbers(v);
+      } else if (v instanceof Map) {
+        encodeMap(v, null, null, depth);
+      } else {
+        const proto: unknown = Object.getPrototypeOf(v);
+        if (proto !== Object.prototype && proto !== null) {
+          throw typeError(`${describe(v)} has no Variant form (use a plain object, a Dictionary or a Godot value class)`);
+        }
+        encodeRecord(v as Record<string, unknown>, depth);
+      }
+      return;
+    }
+    case "bigint":
+      if (hint === VariantType.FLOAT) writeFloat(Number(v));
+      else writeBigInt(v);
+      return;
+    case "undefined":
+      break;
+    default:
+      throw typeError(`${describe(v)} has no Variant form`);
+  }
+  ensure(4);
+  u32(VariantType.NIL);
+}
+
+/**
+ * Godot's `var_to_bytes` (or `var_to_bytes_with_objects` with `fullObjects`): the bytes Godot writes
+ * for this value. Throws `VariantEncodeError` (with `.error`, a GodotError) where Godot's encoder
+ * fails or a value is out of range, and `VariantTypeError` (a TypeError) for JS values with no
+ * Variant form.
+ */
+export function varToBytes(value: Variant, options: boolean | EncodeOptions = false): Buffer {
+  const opts: EncodeOptions = typeof options === "boolean" ? { fullObjects: options } : (options ?? {});
+  const maxSize = opts.maxSize ?? Infinity;
+  if (opts.realT !== undefined && opts.realT !== "float" && opts.realT !== "double") {
+    throw new TypeError(`realT must be "float" or "double", got ${String(opts.realT)}`);
+  }
+  // A getter on a plain object could call back into the encoder: give that call its own state.
+  const outer = busy ? { buf, dv, pos, limit, fullObjects, realDouble } : null;
+  if (outer !== null) {
+    buf = Buffer.allocUnsafeSlow(INITIAL_SIZE);
+    dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  busy = true;
+  pos = 0;
+  limit = maxSize;
+  fullObjects = opts.fullObjects === true;
+  realDouble = opts.realT === "double";
+  try {
+    encodeValue(value, 0, NO_HINT);
+    if (pos > limit) {
+      throw new VariantEncodeError(GodotError.ERR_OUT_OF_MEMORY, `encoded value is larger than maxSize (${limit} bytes)`);
+    }
+    const out = Buffer.allocUnsafe(pos);
+    buf.copy(out, 0, 0, pos);
+    return out;
+  } catch (e) {
+    finishPath(e);
+    if (e instanceof RangeError && !(e instanceof VariantTypeError) && /call stack/i.test(e.message)) {
+      throw new VariantEncodeError(GodotError.ERR_OUT_OF_MEMORY, "value nested too deeply for the JS stack");
+    }
+    throw e;
+  } finally {
+    if (outer !== null) {
+      ({ buf, dv, pos, limit, fullObjects, realDouble } = outer);
+    } else {
+      busy = false;
+      if (buf.length > RETAINED_SIZE) {
+        buf = Buffer.allocUnsafeSlow(INITIAL_SIZE);
+        dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      }
+    }
+  }
+}

@@ -1,4 +1,13 @@
 export { GodotError, errorName } from "./errors.js";
+export * from "./variant/index.js";
+export {
+  varToStr,
+  strToVar,
+  VariantTextParseError,
+  VariantTextWriteError,
+  type VarToStrOptions,
+  type TextPosition,
+} from "./variant/text.js";
 export {
   PacketPeer,
   DEFAULT_ENCODE_BUFFER_MAX_SIZE,
@@ -14,5 +23,12 @@ export {
   type UDPPacket,
   type WaitOptions,
 } from "./packet-peer-udp.js";
+export {
+  UDPServer,
+  type UDPServerConnectionsOptions,
+  type UDPServerEvents,
+  type UDPServerListenOptions,
+  type UDPServerStats,
+} from "./udp-server.js";
 export { UDPSocketError } from "./udp-socket-error.js";
 export { AbortError } from "./abort-error.js";

@@ -148,6 +148,9 @@ export class PacketPeerUDP
 {
   #native: NativePeer;
   #lastGetError: GodotError = GodotError.OK;
+  /** Sender of the last packet handed out from a batch (events, iteration); null: ask native. */
+  #packetIp: string | null = null;
+  #packetPort = 0;
   /** Set while this peer belongs to a UDPServer: tells it the peer was closed. */
   #onServerClose: (() => void) | null = null;
 
@@ -306,6 +309,12 @@ export class PacketPeerUDP
 
   /** Godot `get_packet`: the oldest queued datagram; empty on failure (see `getPacketError`). */
   getPacket(): Buffer {
+    const held = this.#shiftBatch();
+    if (held !== undefined) {
+      this.#lastGetError = GodotError.OK;
+      return held.data;
+    }
+    this.#packetIp = null;
     const data = this.#native.getPacket();
     this.#lastGetError = this.#native.getPacketError();
     return data ?? Buffer.alloc(0);
@@ -316,7 +325,8 @@ export class PacketPeerUDP
    * no socket is open or on a read error.
    */
   getAvailablePacketCount(): number {
-    return this.#native.getAvailablePacketCount();
+    const count = this.#native.getAvailablePacketCount();
+    return count < 0 ? count : count + this.#batch.length - this.#batchPos;
   }
 
   /** Godot `get_packet_error`: the result of the last `getPacket()` (not changed by `getVar`). */
@@ -326,12 +336,12 @@ export class PacketPeerUDP
 
   /** Sender of the last packet taken ("" before any), in Godot's text form. */
   getPacketIp(): string {
-    return this.#native.getPacketIp();
+    return this.#packetIp ?? this.#native.getPacketIp();
   }
 
   /** Sender port of the last packet taken (0 before any). */
   getPacketPort(): number {
-    return this.#native.getPacketPort();
+    return this.#packetIp !== null ? this.#packetPort : this.#native.getPacketPort();
   }
 
   /** The socket's local port; 0 when no socket is open. */
@@ -550,6 +560,9 @@ export class PacketPeerUDP
   // Internals
 
   protected override takePacketForVar(): TakenPacket {
+    const held = this.#shiftBatch();
+    if (held !== undefined) return { error: GodotError.OK, data: held.data };
+    this.#packetIp = null;
     const data = this.#native.getPacket();
     return { error: this.#native.getPacketError(), data };
   }
@@ -699,10 +712,13 @@ export class PacketPeerUDP
     }
   }
 
+  /** The next packet of the batch already taken from the native queue; it becomes the "last packet". */
   #shiftBatch(): UDPPacket | undefined {
     if (this.#batchPos >= this.#batch.length) return undefined;
     const packet = this.#batch[this.#batchPos]!;
     this.#batch[this.#batchPos++] = undefined as unknown as UDPPacket; // let it be collected
+    this.#packetIp = packet.address;
+    this.#packetPort = packet.port;
     return packet;
   }
 

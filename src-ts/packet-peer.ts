@@ -9,6 +9,7 @@ import {
   varToBytes,
   VariantDecodeError,
   VariantEncodeError,
+  type DecodeOptions,
   type Variant,
 } from "./variant/index.js";
 import { checkBoolean, checkInteger } from "./validate.js";
@@ -26,13 +27,8 @@ export interface VarResult {
   value: Variant;
 }
 
-/** Decoding options for `getVar`: Godot's `allow_objects`, plus the codec's lossless mode. */
-export interface GetVarOptions {
-  /** Godot's `allow_objects` (default false): decode Object values instead of refusing them. */
-  allowObjects?: boolean;
-  /** Keep values JS numbers would alter (64-bit integers as bigint, float32 exactness). */
-  lossless?: boolean;
-}
+/** Decoding options for `getVar`: Godot's `allow_objects`, plus the codec's `lossless` mode. */
+export type GetVarOptions = DecodeOptions;
 
 /** The bytes of the next packet, without touching `getPacketError()`. */
 export interface TakenPacket {
@@ -94,12 +90,13 @@ export abstract class PacketPeer<
     checkBoolean(fullObjects, "fullObjects");
     let bytes: Uint8Array;
     try {
-      bytes = varToBytes(value, fullObjects);
+      // The encoder stops at the limit (ERR_OUT_OF_MEMORY) instead of building an oversized buffer.
+      bytes = varToBytes(value, { fullObjects, maxSize: this.#encodeBufferMaxSize });
     } catch (err) {
+      // VariantTypeError (a JS value with no Variant form) is a TypeError and propagates.
       if (err instanceof VariantEncodeError) return err.error;
       throw err;
     }
-    if (bytes.length > this.#encodeBufferMaxSize) return GodotError.ERR_OUT_OF_MEMORY;
     return this.putPacket(bytes);
   }
 
@@ -127,10 +124,8 @@ export abstract class PacketPeer<
   }
 }
 
-function normalizeGetVarOptions(
-  allowObjects: boolean | GetVarOptions,
-): { allowObjects: boolean; lossless: boolean } {
-  if (typeof allowObjects === "boolean") return { allowObjects, lossless: false };
+function normalizeGetVarOptions(allowObjects: boolean | GetVarOptions): DecodeOptions {
+  if (typeof allowObjects === "boolean") return { allowObjects };
   if (typeof allowObjects !== "object" || allowObjects === null) {
     checkBoolean(allowObjects, "allowObjects");
   }

@@ -1,0 +1,90 @@
+/** `godot-udp echo`: a UDP echo server, each packet sent back unchanged to whoever sent it. */
+import { GodotError, PacketPeerUDP, errorName } from "./api.js";
+import {
+  expectPositionals,
+  flag,
+  parseBindPort,
+  parseCommandArgs,
+  parseInteger,
+  stringOption,
+} from "./args.js";
+import { EXIT_FAILURE, type Command } from "./command.js";
+import { LISTEN_QUEUE_BYTES, announceListening, bindFailure } from "./listen.js";
+import { PacketView } from "./packet-view.js";
+import { receiveLoop } from "./receive-loop.js";
+import { StatusLine } from "./status-line.js";
+import { summaryJson, summaryText } from "./summary.js";
+
+const USAGE = `Usage: godot-udp echo <port> [options]
+
+A UDP echo server, as in Godot's networking examples: every packet that arrives on <port> is sent
+back, byte for byte, to the address and port it came from. Point a game client at it to test its
+networking. Each packet is printed as godot-udp listen prints it. Ends on Ctrl-C (or after
+--count packets) with a summary.
+
+Options:
+  --bind <addr>      address to listen on (default "*": every address, IPv4 and IPv6)
+  --count <n>        stop after answering n packets
+  --quiet            do not print the packets, only the first line and the summary
+  --json             one JSON object per line (as godot-udp listen --json)
+  -h, --help         show this help
+
+Example:
+  godot-udp echo 4242
+  godot-udp send 127.0.0.1 4242 'Vector2(1, 2)' --reply
+`;
+
+export const echo: Command = {
+  name: "echo",
+  summary: "answer every packet back to its sender (an echo server)",
+  usage: USAGE,
+  async run(argv, context) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      bind: { type: "string" },
+      count: { type: "string" },
+      quiet: { type: "boolean" },
+      json: { type: "boolean" },
+    });
+    if (flag(values, "help")) {
+      context.stdout.write(USAGE);
+      return 0;
+    }
+    const [portText] = expectPositionals(positionals, ["port"]);
+    const port = parseBindPort(portText ?? "");
+    const countText = stringOption(values, "count");
+    const limit = countText === undefined ? undefined : parseInteger(countText, "--count", 1, Number.MAX_SAFE_INTEGER);
+    const address = stringOption(values, "bind") ?? "*";
+    const json = flag(values, "json");
+    const quiet = flag(values, "quiet");
+
+    const peer = new PacketPeerUDP();
+    const code = peer.bind(port, address, LISTEN_QUEUE_BYTES);
+    if (code !== GodotError.OK) {
+      context.stderr.write(bindFailure("echo", address, port, code));
+      return EXIT_FAILURE;
+    }
+    announceListening(context, json, address, peer.getLocalPort(), "echo server listening on");
+
+    const status = new StatusLine(context.stderr);
+    const view = new PacketView(context.stdout, status, { json, hex: false, exact: false, allowObjects: false });
+    let failed = 0;
+    const totals = await receiveLoop(peer, {
+      limit,
+      signal: context.signal,
+      status,
+      onPacket(packet) {
+        // Godot's echo: aim at the sender, send the same bytes back.
+        let result = peer.setDestAddress(packet.address, packet.port);
+        if (result === GodotError.OK) result = peer.putPacket(packet.data);
+        if (result !== GodotError.OK) {
+          failed++;
+          context.stderr.write(`godot-udp echo: cannot answer ${packet.address}:${packet.port}: ${errorName(result)}\n`);
+        }
+        if (!quiet) view.show(packet);
+      },
+    });
+    const traffic = { verb: "echoed", ...totals, packets: totals.packets - failed, bytes: totals.bytes };
+    context.stdout.write(json ? summaryJson(traffic) : summaryText(traffic));
+    return 0;
+  },
+};

@@ -1,0 +1,123 @@
+/** `godot-udp listen`: print every packet arriving on a port, decoded as a Godot Variant. */
+import { GodotError, PacketPeerUDP, errorName } from "./api.js";
+import {
+  expectPositionals,
+  flag,
+  parseBindPort,
+  parseCommandArgs,
+  parseInteger,
+  stringOption,
+} from "./args.js";
+import { EXIT_FAILURE, type Command, type CommandContext } from "./command.js";
+import { hostPort } from "./format.js";
+import { PacketView } from "./packet-view.js";
+import { receiveLoop } from "./receive-loop.js";
+import { StatusLine } from "./status-line.js";
+import { summaryJson, summaryText } from "./summary.js";
+
+/** Receive queue of the listening socket (Godot's default is 64 KiB; a monitor wants more slack). */
+export const LISTEN_QUEUE_BYTES = 4 * 1024 * 1024;
+
+const USAGE = `Usage: godot-udp listen <port> [options]
+
+Prints every UDP packet that arrives on <port>: time, sender, size and the payload decoded as a
+Godot Variant (what put_var sends), in Godot's text form: Vector2(1, 2), {"hp": 10}, &"name" ...
+Packets that are no Variant are shown as hex. Ends on Ctrl-C (or after --count packets) with a
+summary: packets, bytes, drops and rate. Use port 0 for any free port; the first line says which.
+
+Options:
+  --bind <addr>      address to listen on (default "*": every address, IPv4 and IPv6;
+                     "127.0.0.1" for this machine only)
+  --count <n>        stop after n packets
+  --json             one JSON object per line: {"event": "packet", "from", "size",
+                     "variantType", "value", "text", ...}, then {"event": "summary", ...}
+  --hex              also show every packet's bytes as a hex dump
+  --exact            write values exactly as Godot's var_to_str does (dictionaries over
+                     several lines, keys sorted) instead of on one line
+  --allow-objects    decode Objects too (Godot's allow_objects; refused by default)
+  -h, --help         show this help
+
+Examples:
+  godot-udp listen 4242
+  godot-udp listen 0 --bind 127.0.0.1 --count 3
+  godot-udp listen 4242 --json | jq .value
+`;
+
+export function bindFailure(command: string, address: string, port: number, code: GodotError): string {
+  const hint =
+    code === GodotError.ERR_UNAVAILABLE
+      ? " (is another program using the port?)"
+      : code === GodotError.ERR_INVALID_PARAMETER
+        ? " (not a valid address or port)"
+        : "";
+  return `godot-udp ${command}: cannot listen on ${hostPort(address, port)}: ${errorName(code)}${hint}\n`;
+}
+
+/** The first line of a receiving command: where it listens (port 0 resolved). */
+export function announceListening(
+  context: CommandContext,
+  json: boolean,
+  address: string,
+  port: number,
+  what = "listening on",
+): void {
+  if (json) {
+    context.stdout.write(JSON.stringify({ event: "listening", address, port }) + "\n");
+  } else {
+    context.stdout.write(`${what} ${hostPort(address, port)}\n`);
+  }
+}
+
+export const listen: Command = {
+  name: "listen",
+  summary: "print packets arriving on a port, decoded as Godot Variants",
+  usage: USAGE,
+  async run(argv, context) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      bind: { type: "string" },
+      count: { type: "string" },
+      json: { type: "boolean" },
+      hex: { type: "boolean" },
+      exact: { type: "boolean" },
+      "allow-objects": { type: "boolean" },
+    });
+    if (flag(values, "help")) {
+      context.stdout.write(USAGE);
+      return 0;
+    }
+    const [portText] = expectPositionals(positionals, ["port"]);
+    const port = parseBindPort(portText ?? "");
+    const countText = stringOption(values, "count");
+    const limit = countText === undefined ? undefined : parseInteger(countText, "--count", 1, Number.MAX_SAFE_INTEGER);
+    const address = stringOption(values, "bind") ?? "*";
+    const json = flag(values, "json");
+
+    const peer = new PacketPeerUDP();
+    const code = peer.bind(port, address, LISTEN_QUEUE_BYTES);
+    if (code !== GodotError.OK) {
+      context.stderr.write(bindFailure("listen", address, port, code));
+      return EXIT_FAILURE;
+    }
+    announceListening(context, json, address, peer.getLocalPort());
+
+    const status = new StatusLine(context.stderr);
+    const view = new PacketView(context.stdout, status, {
+      json,
+      hex: flag(values, "hex"),
+      exact: flag(values, "exact"),
+      allowObjects: flag(values, "allow-objects"),
+    });
+    let undecodable = 0;
+    const totals = await receiveLoop(peer, {
+      limit,
+      signal: context.signal,
+      status,
+      onPacket(packet) {
+        if (!view.show(packet)) undecodable++;
+      },
+    });
+    const traffic = { verb: "received", ...totals, undecodable };
+    context.stdout.write(json ? summaryJson(traffic) : summaryText(traffic));
+    return 0;
+  },
+};

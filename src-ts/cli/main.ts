@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+/** Entry point of the `godot-udp` command (the package's `bin`). */
+import { runCli } from "./commands.js";
+
+/** After a command returns, anything still holding the event loop open gets this long. */
+const EXIT_GRACE_MS = 2000;
+
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
+  (code) => {
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+  },
+  (err: unknown) => {
+    process.stderr.write(`godot-udp: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

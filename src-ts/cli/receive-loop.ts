@@ -1,0 +1,69 @@
+/**
+ * The receiving loop `listen` and `echo` share: iterate a bound peer's packets until `--count` is
+ * reached or the command is interrupted, with a live rate on a terminal.
+ */
+import type { PacketPeerUDP, UDPPacket } from "./api.js";
+import { secondsSince } from "./format.js";
+import type { StatusLine } from "./status-line.js";
+import { liveRate } from "./summary.js";
+
+export interface ReceiveTotals {
+  packets: number;
+  bytes: number;
+  seconds: number;
+  dropped: number;
+}
+
+export interface ReceiveLoopOptions {
+  /** Stop after this many packets. */
+  limit?: number;
+  signal: AbortSignal;
+  status: StatusLine;
+  onPacket(packet: UDPPacket): void;
+}
+
+const STATUS_INTERVAL_MS = 250;
+
+export async function receiveLoop(peer: PacketPeerUDP, options: ReceiveLoopOptions): Promise<ReceiveTotals> {
+  const start = process.hrtime.bigint();
+  let packets = 0;
+  let bytes = 0;
+  let dropped = 0;
+  // Closing the peer ends the `for await` below; the caller reads the counters first.
+  const stop = (): void => {
+    dropped = peer.droppedPackets;
+    peer.close();
+  };
+  options.signal.addEventListener("abort", stop, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  if (options.status.enabled) {
+    let lastPackets = 0;
+    let lastTime = process.hrtime.bigint();
+    const tick = (): void => {
+      const now = process.hrtime.bigint();
+      const rate = ((packets - lastPackets) * 1e9) / Number(now - lastTime || 1n);
+      lastPackets = packets;
+      lastTime = now;
+      options.status.update(liveRate(packets, rate, peer.droppedPackets), true);
+    };
+    timer = setInterval(tick, STATUS_INTERVAL_MS);
+    timer.unref();
+    tick();
+  }
+  try {
+    if (!options.signal.aborted) {
+      for await (const packet of peer) {
+        packets++;
+        bytes += packet.size;
+        options.onPacket(packet);
+        if (options.limit !== undefined && packets >= options.limit) break;
+      }
+    }
+  } finally {
+    if (timer !== undefined) clearInterval(timer);
+    options.signal.removeEventListener("abort", stop);
+    options.status.clear();
+  }
+  if (peer.isBound()) stop();
+  return { packets, bytes, seconds: secondsSince(start), dropped };
+}

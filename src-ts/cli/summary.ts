@@ -1,0 +1,48 @@
+/** The closing summary of a command: packets, bytes, drops and rates, as text or JSON. */
+import { bytes, count, duration, perSecond } from "./format.js";
+import type { Json } from "./json.js";
+
+export interface Traffic {
+  /** What happened to the packets: "received", "echoed", "sent". */
+  verb: string;
+  packets: number;
+  bytes: number;
+  seconds: number;
+  /** Datagrams the receive queue had no room for. */
+  dropped?: number;
+  /** Packets that were no Godot Variant. */
+  undecodable?: number;
+}
+
+/** `summary: 5 packets (84 B) received in 2.01 s, 2.5 pkt/s, 41.8 B/s; 0 dropped; 0 not Variants` */
+export function summaryText(t: Traffic): string {
+  const parts = [
+    `summary: ${count(t.packets)} packet${t.packets === 1 ? "" : "s"} (${bytes(t.bytes)}) ${t.verb} in ${duration(t.seconds)}`,
+    perSecond(t.packets, t.seconds, "pkt"),
+    `${bytes(t.seconds > 0 ? t.bytes / t.seconds : 0)}/s`,
+  ];
+  let text = parts.join(", ");
+  if (t.dropped !== undefined) text += `; ${count(t.dropped)} dropped`;
+  if (t.undecodable !== undefined) text += `; ${count(t.undecodable)} not Variants`;
+  return text + "\n";
+}
+
+export function summaryJson(t: Traffic): string {
+  const record: { [key: string]: Json } = {
+    event: "summary",
+    verb: t.verb,
+    packets: t.packets,
+    bytes: t.bytes,
+    seconds: Number(t.seconds.toFixed(3)),
+    packetsPerSecond: t.seconds > 0 ? Number((t.packets / t.seconds).toFixed(1)) : 0,
+    bytesPerSecond: t.seconds > 0 ? Number((t.bytes / t.seconds).toFixed(1)) : 0,
+  };
+  if (t.dropped !== undefined) record.dropped = t.dropped;
+  if (t.undecodable !== undefined) record.undecodable = t.undecodable;
+  return JSON.stringify(record) + "\n";
+}
+
+/** The live status line of a receiving command: `  12,345 packets  1,234 pkt/s  0 dropped`. */
+export function liveRate(packets: number, recentRate: number, dropped: number): string {
+  return `  ${count(packets)} packets  ${count(recentRate)} pkt/s  ${count(dropped)} dropped  (Ctrl-C to stop)`;
+}

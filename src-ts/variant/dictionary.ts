@@ -2,7 +2,7 @@ import { VariantType } from "./variant-type.js";
 import { tagClass } from "./tag.js";
 import { keyIdentity } from "./key-identity.js";
 import type { ContainerType } from "./container-type.js";
-import type { Variant, VariantRecord } from "./types.js";
+import { Float, type Variant, type VariantRecord } from "./types.js";
 
 const NOT_FOUND: unique symbol = Symbol("not found");
 
@@ -18,7 +18,8 @@ export interface DictionaryTypes {
  * `Vector2(1, 2)`; `1` (int) and `new Float(1)` (float) are different keys; `"a"` and
  * `new StringName("a")` are the same key; `1` and `1n` are the same int key. Setting an existing key
  * keeps its position and the key first stored, as Godot does. `keyType`/`valueType` make it a typed
- * Dictionary (Godot 4.4+ on the wire).
+ * Dictionary (Godot 4.4+ on the wire). A `-0` key is stored as `new Float(-0)` (a Map would make it
+ * `0`, the INT).
  */
 export class Dictionary extends Map<Variant, Variant> {
   declare readonly variantType: VariantType.DICTIONARY;
@@ -72,7 +73,8 @@ export class Dictionary extends Map<Variant, Variant> {
       super.set(k, v);
       return this;
     }
-    const key = k === undefined ? null : k;
+    // Map would turn a -0 key into +0, which is another Godot key (INT 0): keep it as a FLOAT.
+    const key = k === undefined ? null : Object.is(k, -0) ? new Float(-0) : k;
     const stored = this.#find(key);
     if (stored !== NOT_FOUND) {
       super.set(stored, v);

@@ -93,7 +93,7 @@ function f32(x: unknown): void {
 }
 
 function i32(x: unknown): void {
-  if ((x as number | 0) !== x) {
+  if (((x as number) | 0) !== x) {
     if (typeof x !== "number") throw typeError(`an integer component must be a number, got ${describe(x)}`);
     throw new VariantEncodeError(GodotError.ERR_PARAMETER_RANGE_ERROR, `${x} is not a 32-bit integer`);
   }

@@ -15,7 +15,8 @@ int main(int argc, char **argv) {
   double window = arg_num(argc, argv, "--window-ms", 2000) * 1e3;
   double idle = arg_num(argc, argv, "--idle-ms", 5000) * 1e3;
   int batch = (int)arg_num(argc, argv, "--batch", 64);
-  int rcvbuf = (int)arg_num(argc, argv, "--rcvbuf", 4 << 20);
+  /* 0: the kernel's default SO_RCVBUF, as godot-udp (which never sets it) gets. */
+  int rcvbuf = (int)arg_num(argc, argv, "--rcvbuf", 0);
   /* Sink mode (for the send benchmarks): no window; count everything until `idle-ms` pass
    * without a packet after the first one, then report the total. */
   int sink = (int)arg_num(argc, argv, "--sink", 0);
@@ -23,7 +24,7 @@ int main(int argc, char **argv) {
 
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
   if (fd < 0) die("socket");
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   struct timeval tv = {0, 50000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   struct sockaddr_in addr;

@@ -7,7 +7,8 @@ import { ReceiveMeter } from "../lib/receive-meter.mjs";
 const args = parseArgs();
 const host = loopbackHost(args.host);
 const meter = new ReceiveMeter("dgram", args);
-const sock = dgram.createSocket({ type: host.includes(":") ? "udp6" : "udp4", recvBufferSize: args.rcvbuf ?? 4 << 20 });
+// The kernel's default SO_RCVBUF unless --rcvbuf is given, as godot-udp (which never sets it) gets.
+const sock = dgram.createSocket({ type: host.includes(":") ? "udp6" : "udp4", ...(args.rcvbuf ? { recvBufferSize: args.rcvbuf } : {}) });
 sock.on("message", (msg) => {
   meter.count++;
   meter.seq = msg.readUInt32LE(0);

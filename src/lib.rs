@@ -1,7 +1,11 @@
-//! N-API binding of godot-udp: argument conversion and handles only; behaviour lives in the engine.
-use napi_derive::napi;
+//! N-API binding of godot-udp: argument conversion and handles only; behaviour lives in the
+//! engine crate (`crates/engine`). Every method returns Godot error codes as numbers; JS numbers
+//! for ports and sizes arrive as f64 so out-of-range values reach Godot's range checks.
 
-#[napi]
-pub fn engine_version() -> String {
-    godot_udp_engine::version().to_string()
-}
+mod convert;
+mod peer;
+mod server;
+mod watch;
+
+pub use peer::NativePeer;
+pub use server::NativeServer;

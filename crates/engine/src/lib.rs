@@ -1,4 +1,24 @@
-//! The godot-udp socket engine (placeholder until the engine lands).
+//! The godot-udp socket engine: Godot 4's `PacketPeerUDP` and `UDPServer` semantics on socket2,
+//! a mio reactor thread for readiness, and tokio futures for waits. No N-API here: the root
+//! crate binds this to Node.js.
+
+pub mod addr;
+pub mod codes;
+pub mod iface;
+pub mod io;
+pub mod peer;
+pub mod queue;
+pub mod resolve;
+pub mod server;
+pub mod socket;
+pub mod stats;
+pub mod wait;
+
+pub use peer::{PacketPeerUdp, WaitFuture, META_WORDS};
+pub use server::UdpServer;
+pub use stats::Stats;
+pub use wait::WatchCallback;
+
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }

@@ -1,0 +1,694 @@
+//! Godot's `PacketPeerUDP` (spec §4): the state machine of one peer, with its own socket or, when
+//! taken from a [`crate::UdpServer`], sharing the server's socket ("server peer", §4.7).
+//!
+//! Every method checks in Godot's order and returns Godot's codes; the project decisions of §6
+//! are applied (Q4: close empties the queue; Q5: connect resets the count; Q10: recv_buf_size
+//! outside 0..2^30 is rejected; Q11/Q17: strict literals).
+
+use std::future::Future;
+use std::net::Ipv6Addr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::addr::{self, IpLiteral};
+use crate::codes::*;
+use crate::iface;
+use crate::io;
+use crate::queue::{self, PacketMeta, RecvQueue};
+use crate::resolve;
+use crate::server::ServerLink;
+use crate::socket::{Family, OpenOptions, UdpSocket};
+use crate::stats::Stats;
+use crate::wait::WatchCallback;
+
+/// u32 words per packet written by [`PacketPeerUdp::take_packets`]:
+/// `[offset, length, port, family (4 or 6), a0, a1, a2, a3]`.
+pub const META_WORDS: usize = 8;
+
+/// A boxed wait future (resolves to a Godot code, never fails).
+pub type WaitFuture = Pin<Box<dyn Future<Output = i32> + Send + 'static>>;
+
+fn next_owner_token() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Port range check of `bind` (0–65535).
+fn port_in_range(port: i64) -> Option<u16> {
+    u16::try_from(port).ok()
+}
+
+pub struct PacketPeerUdp {
+    sock: Option<UdpSocket>,
+    queue: RecvQueue,
+    /// Sender of the last packet returned (None: Godot's invalid address, printed as "").
+    packet_addr: Option<Ipv6Addr>,
+    packet_port: u16,
+    /// Destination for sends (set_dest_address / connect_to_host / server peer's remote).
+    dest: Option<(Ipv6Addr, u16)>,
+    connected: bool,
+    broadcast: bool,
+    packet_error: i32,
+    stats: Stats,
+    gso_allowed: bool,
+    server: Option<ServerLink>,
+    /// Tags this peer's waits on a shared (server) socket.
+    owner: u64,
+}
+
+impl Default for PacketPeerUdp {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PacketPeerUdp {
+    pub fn new() -> Self {
+        PacketPeerUdp {
+            sock: None,
+            queue: RecvQueue::default(),
+            packet_addr: None,
+            packet_port: 0,
+            dest: None,
+            connected: false,
+            broadcast: false,
+            packet_error: OK,
+            stats: Stats::default(),
+            gso_allowed: true,
+            server: None,
+            owner: next_owner_token(),
+        }
+    }
+
+    /// A server peer (Godot's `connect_shared_socket`): connected to `remote`, reporting it as
+    /// the packet sender from the start.
+    pub(crate) fn from_server(link: ServerLink, remote: (Ipv6Addr, u16)) -> Self {
+        let mut p = Self::new();
+        p.connected = true;
+        p.dest = Some(remote);
+        p.packet_addr = Some(remote.0);
+        p.packet_port = remote.1;
+        p.server = Some(link);
+        p
+    }
+
+    /// The server link, if still attached; a link the server dropped (`stop()`) turns this peer
+    /// into a closed one first, as Godot's `disconnect_shared_socket` does.
+    fn server_link(&mut self) -> Option<&ServerLink> {
+        if self.server.as_ref().is_some_and(|l| !l.attached()) {
+            self.server = None;
+            self.reset_after_close();
+        }
+        self.server.as_ref()
+    }
+
+    fn is_server_peer(&mut self) -> bool {
+        self.server_link().is_some()
+    }
+
+    fn reset_after_close(&mut self) {
+        self.queue.reset(queue::DEFAULT_CAPACITY);
+        self.connected = false;
+    }
+
+    // ----- Godot methods -----
+
+    pub fn bind(
+        &mut self,
+        port: i64,
+        bind_address: &str,
+        recv_buf_size: i64,
+        reuse_port: bool,
+    ) -> i32 {
+        if self.is_server_peer() || self.sock.is_some() {
+            return ERR_ALREADY_IN_USE;
+        }
+        let (family, addr) = match addr::parse(bind_address) {
+            IpLiteral::Invalid => return ERR_INVALID_PARAMETER,
+            IpLiteral::Wildcard => (Family::DualStack, None),
+            IpLiteral::Addr(a) => (Family::of(&a), Some(a)),
+        };
+        let Some(port) = port_in_range(port) else {
+            return ERR_INVALID_PARAMETER;
+        };
+        let Some(capacity) = queue::capacity_for(recv_buf_size) else {
+            return ERR_INVALID_PARAMETER;
+        };
+        let opts = OpenOptions {
+            broadcast: Some(self.broadcast),
+            reuse_address: false,
+            reuse_port,
+        };
+        let Ok(sock) = UdpSocket::open(family, opts) else {
+            return ERR_CANT_CREATE;
+        };
+        if sock.bind(addr.as_ref(), port).is_err() {
+            return ERR_UNAVAILABLE;
+        }
+        self.sock = Some(sock);
+        self.queue.reset(capacity);
+        OK
+    }
+
+    pub fn close(&mut self) {
+        if let Some(link) = self.server.take() {
+            link.forget(self.owner);
+        } else {
+            // Dropping the socket settles waits, ends the watcher, then closes the descriptor.
+            self.sock = None;
+        }
+        self.reset_after_close();
+    }
+
+    pub fn connect_to_host(&mut self, host: &str, port: i64) -> i32 {
+        if self.is_server_peer() {
+            return ERR_LOCKED;
+        }
+        let Some(host) = addr::parse(host).addr() else {
+            return ERR_INVALID_PARAMETER;
+        };
+        if !(1..=65535).contains(&port) {
+            return ERR_INVALID_PARAMETER;
+        }
+        let port = port as u16;
+        if self.sock.is_none() {
+            let Ok(sock) = UdpSocket::open(Family::of(&host), OpenOptions::default()) else {
+                return ERR_CANT_OPEN;
+            };
+            self.sock = Some(sock);
+        }
+        let ok = self
+            .sock
+            .as_ref()
+            .is_some_and(|s| s.connect(&host, port).is_ok());
+        if !ok {
+            self.close();
+            return FAILED;
+        }
+        self.connected = true;
+        self.dest = Some((host, port));
+        self.queue.clear();
+        OK
+    }
+
+    pub fn set_dest_address(&mut self, host: &str, port: i64) -> i32 {
+        let Some(a) = resolve::resolve(host) else {
+            return ERR_CANT_RESOLVE;
+        };
+        // Connected (or server) peers keep their destination; Godot still returns OK (Q7).
+        self.server_link();
+        if self.connected {
+            return OK;
+        }
+        self.dest = Some((a, port as u16));
+        OK
+    }
+
+    pub fn put_packet(&mut self, data: &[u8]) -> i32 {
+        if data.is_empty() {
+            return OK;
+        }
+        if self.is_server_peer() {
+            return self.server_send(|sock, dest, _gso| {
+                match io::send_one(sock, data, Some(dest)) {
+                    Ok(()) => (1, data.len(), true),
+                    Err(_) => (0, 0, false),
+                }
+            });
+        }
+        let Some(dest) = self.dest else {
+            return ERR_UNCONFIGURED;
+        };
+        if let Err(code) = self.open_for(&dest.0) {
+            return code;
+        }
+        let Some(sock) = self.sock.as_ref() else {
+            return FAILED;
+        };
+        let r = if self.connected {
+            io::send_one(sock.raw(), data, None)
+        } else {
+            match sock.dest(&dest.0, dest.1) {
+                Some(sa) => io::send_one(sock.raw(), data, Some(&sa)),
+                None => return FAILED,
+            }
+        };
+        match r {
+            Ok(()) => {
+                self.stats.sent(data.len());
+                OK
+            }
+            Err(_) => FAILED,
+        }
+    }
+
+    /// Sends each buffer as its own datagram (sendmmsg / GSO). Empty buffers are skipped.
+    /// Stops at the first failure (FAILED); the earlier datagrams were sent.
+    pub fn put_packets(&mut self, packets: &[&[u8]]) -> i32 {
+        if packets.iter().all(|p| p.is_empty()) {
+            return OK;
+        }
+        if self.is_server_peer() {
+            return self.server_send(|sock, dest, gso| {
+                let (n, r) = io::send_many(sock, packets, Some(dest), gso);
+                let bytes = packets[..n].iter().map(|p| p.len()).sum();
+                let count = packets[..n].iter().filter(|p| !p.is_empty()).count();
+                (count, bytes, r.is_ok())
+            });
+        }
+        let Some(dest) = self.dest else {
+            return ERR_UNCONFIGURED;
+        };
+        if let Err(code) = self.open_for(&dest.0) {
+            return code;
+        }
+        let Some(sock) = self.sock.as_ref() else {
+            return FAILED;
+        };
+        let sa = if self.connected {
+            None
+        } else {
+            match sock.dest(&dest.0, dest.1) {
+                Some(sa) => Some(sa),
+                None => return FAILED,
+            }
+        };
+        let (n, r) = io::send_many(sock.raw(), packets, sa.as_ref(), &mut self.gso_allowed);
+        for p in packets[..n].iter().filter(|p| !p.is_empty()) {
+            self.stats.sent(p.len());
+        }
+        if r.is_ok() {
+            OK
+        } else {
+            FAILED
+        }
+    }
+
+    /// Implicit open for sending: the destination's family, never dual-stack, with the
+    /// broadcast flag.
+    fn open_for(&mut self, dest: &Ipv6Addr) -> Result<(), i32> {
+        if self.sock.is_none() {
+            let opts = OpenOptions {
+                broadcast: Some(self.broadcast),
+                ..OpenOptions::default()
+            };
+            let sock = UdpSocket::open(Family::of(dest), opts).map_err(|_| ERR_CANT_CREATE)?;
+            self.sock = Some(sock);
+        }
+        Ok(())
+    }
+
+    fn server_send(
+        &mut self,
+        send: impl FnOnce(&socket2::Socket, &socket2::SockAddr, &mut bool) -> (usize, usize, bool),
+    ) -> i32 {
+        let Some(link) = self.server_link() else {
+            return FAILED;
+        };
+        link.send(send)
+    }
+
+    /// Godot's private `_poll`: drain the OS socket into the queue (own socket only).
+    /// Err(()) when not open or on a read error.
+    fn poll(&mut self) -> Result<(), ()> {
+        if self.is_server_peer() {
+            return Ok(());
+        }
+        let Some(sock) = self.sock.as_ref() else {
+            return Err(());
+        };
+        let connected = self.connected.then_some(self.dest).flatten();
+        let queue = &mut self.queue;
+        let stats = &mut self.stats;
+        io::drain(sock.raw(), |a, p, data| {
+            // A connected socket reads with recv: the sender is the connected host (Q18).
+            let (a, p) = match connected {
+                Some((ca, cp)) => (ca, cp),
+                None => (*a, p),
+            };
+            stats.queued(queue.push(&a, p, data), data.len());
+        })
+        .map_err(|_| ())
+    }
+
+    pub fn get_available_packet_count(&mut self) -> i32 {
+        if self.poll().is_err() {
+            return -1;
+        }
+        match self.server.as_ref() {
+            Some(link) => link.with_queue(|q, _| q.len() as i32),
+            None => self.queue.len() as i32,
+        }
+    }
+
+    /// Godot `get_packet`: hands the next packet to `f` (as one or two slices: the queue is a
+    /// ring) and records the error for `packet_error()`.
+    pub fn get_packet<R>(&mut self, f: impl FnOnce(&[u8], &[u8]) -> R) -> Result<R, i32> {
+        let r = self.get_packet_inner(f);
+        self.packet_error = match &r {
+            Ok(_) => OK,
+            Err(code) => *code,
+        };
+        r
+    }
+
+    fn get_packet_inner<R>(&mut self, f: impl FnOnce(&[u8], &[u8]) -> R) -> Result<R, i32> {
+        if self.poll().is_err() {
+            return Err(FAILED);
+        }
+        let popped = match self.server.as_ref() {
+            Some(link) => link.with_queue(|q, _| q.pop_with(|m, a, b| (m, f(a, b)))),
+            None => self.queue.pop_with(|m, a, b| (m, f(a, b))),
+        };
+        let (meta, r) = popped.ok_or(ERR_UNAVAILABLE)?;
+        self.packet_addr = Some(meta.addr);
+        self.packet_port = meta.port;
+        Ok(r)
+    }
+
+    /// Batch receive (see META_WORDS): drains, then copies as many packets as fit. Returns the
+    /// count, or -1 when not open or on a read error.
+    pub fn take_packets(&mut self, data: &mut [u8], meta: &mut [u32]) -> i32 {
+        if self.poll().is_err() {
+            self.packet_error = FAILED;
+            return -1;
+        }
+        let mut last: Option<PacketMeta> = None;
+        let mut n = 0usize;
+        let mut offset = 0usize;
+        let mut take = |q: &mut RecvQueue| {
+            while (n + 1) * META_WORDS <= meta.len() {
+                let Some(next) = q.peek() else { break };
+                if offset + next.len > data.len() {
+                    break;
+                }
+                let Some(m) = q.pop_into(&mut data[offset..]) else {
+                    break;
+                };
+                let words = &mut meta[n * META_WORDS..(n + 1) * META_WORDS];
+                words[0] = offset as u32;
+                words[1] = m.len as u32;
+                words[2] = u32::from(m.port);
+                words[3] = if addr::is_v4(&m.addr) { 4 } else { 6 };
+                let o = m.addr.octets();
+                for (w, chunk) in words[4..8].iter_mut().zip(o.chunks_exact(4)) {
+                    *w = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+                }
+                offset += m.len;
+                n += 1;
+                last = Some(m);
+            }
+        };
+        match self.server.as_ref() {
+            Some(link) => link.with_queue(|q, _| take(q)),
+            None => take(&mut self.queue),
+        }
+        if let Some(m) = last {
+            self.packet_addr = Some(m.addr);
+            self.packet_port = m.port;
+            self.packet_error = OK;
+        } else {
+            self.packet_error = ERR_UNAVAILABLE;
+        }
+        n as i32
+    }
+
+    pub fn packet_error(&self) -> i32 {
+        self.packet_error
+    }
+
+    pub fn packet_ip(&self) -> String {
+        self.packet_addr
+            .map_or_else(String::new, |a| addr::format(&a))
+    }
+
+    pub fn packet_port(&self) -> u16 {
+        self.packet_port
+    }
+
+    pub fn local_port(&mut self) -> u16 {
+        if let Some(link) = self.server_link() {
+            return link.local_port();
+        }
+        self.sock.as_ref().map_or(0, |s| s.local_port())
+    }
+
+    pub fn is_bound(&mut self) -> bool {
+        self.is_server_peer() || self.sock.is_some()
+    }
+
+    pub fn is_socket_connected(&mut self) -> bool {
+        self.server_link();
+        self.connected
+    }
+
+    pub fn set_broadcast_enabled(&mut self, enabled: bool) {
+        if self.is_server_peer() {
+            return;
+        }
+        self.broadcast = enabled;
+        if let Some(s) = self.sock.as_ref() {
+            s.set_broadcast(enabled);
+        }
+    }
+
+    pub fn join_multicast_group(&mut self, group: &str, interface: &str) -> i32 {
+        if self.is_server_peer() {
+            return ERR_LOCKED;
+        }
+        let Some(g) = addr::parse(group).addr() else {
+            return ERR_INVALID_PARAMETER;
+        };
+        if self.sock.is_none() {
+            let opts = OpenOptions {
+                broadcast: Some(self.broadcast),
+                ..OpenOptions::default()
+            };
+            match UdpSocket::open(Family::of(&g), opts) {
+                Ok(s) => self.sock = Some(s),
+                Err(_) => return ERR_CANT_CREATE,
+            }
+        }
+        self.change_membership(group, interface, true)
+    }
+
+    pub fn leave_multicast_group(&mut self, group: &str, interface: &str) -> i32 {
+        if self.is_server_peer() {
+            return ERR_LOCKED;
+        }
+        if self.sock.is_none() {
+            return ERR_UNCONFIGURED;
+        }
+        self.change_membership(group, interface, false)
+    }
+
+    fn change_membership(&self, group: &str, interface: &str, join: bool) -> i32 {
+        let Some(sock) = self.sock.as_ref() else {
+            return ERR_UNCONFIGURED;
+        };
+        let Some(g) = addr::parse(group).addr() else {
+            return ERR_INVALID_PARAMETER;
+        };
+        let group_v4 = g.to_ipv4_mapped();
+        match (sock.family(), group_v4.is_some()) {
+            (Family::V4, false) | (Family::V6Only, true) => return ERR_INVALID_PARAMETER,
+            _ => {}
+        }
+        let info = iface::lookup(interface);
+        let raw = sock.raw();
+        let r = match group_v4 {
+            Some(g4) => {
+                let Some(if_ip) = info.and_then(|i| i.first_ipv4) else {
+                    return ERR_INVALID_PARAMETER;
+                };
+                if join {
+                    raw.join_multicast_v4(&g4, &if_ip)
+                } else {
+                    raw.leave_multicast_v4(&g4, &if_ip)
+                }
+            }
+            None => {
+                // Godot: an unknown name gives index 0 (the OS default interface).
+                let index = info.map_or(0, |i| i.index);
+                if join {
+                    raw.join_multicast_v6(&g, index)
+                } else {
+                    raw.leave_multicast_v6(&g, index)
+                }
+            }
+        };
+        if r.is_ok() {
+            OK
+        } else {
+            FAILED
+        }
+    }
+
+    /// Extension: the outgoing interface for multicast, by name (unknown → invalid parameter).
+    pub fn set_multicast_interface(&mut self, interface: &str) -> i32 {
+        let sock = match self.multicast_socket() {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let Some(info) = iface::lookup(interface) else {
+            return ERR_INVALID_PARAMETER;
+        };
+        let raw = sock.raw();
+        let r = match sock.family() {
+            Family::V4 => match info.first_ipv4 {
+                Some(ip) => raw.set_multicast_if_v4(&ip),
+                None => return ERR_INVALID_PARAMETER,
+            },
+            Family::V6Only => raw.set_multicast_if_v6(info.index),
+            Family::DualStack => {
+                if let Some(ip) = info.first_ipv4 {
+                    let _ = raw.set_multicast_if_v4(&ip);
+                }
+                raw.set_multicast_if_v6(info.index)
+            }
+        };
+        if r.is_ok() {
+            OK
+        } else {
+            FAILED
+        }
+    }
+
+    /// Extension: whether this host's own multicast sends loop back to its sockets.
+    pub fn set_multicast_loopback(&mut self, enabled: bool) -> i32 {
+        let sock = match self.multicast_socket() {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let raw = sock.raw();
+        let r = match sock.family() {
+            Family::V4 => raw.set_multicast_loop_v4(enabled),
+            Family::V6Only => raw.set_multicast_loop_v6(enabled),
+            Family::DualStack => {
+                let _ = raw.set_multicast_loop_v4(enabled);
+                raw.set_multicast_loop_v6(enabled)
+            }
+        };
+        if r.is_ok() {
+            OK
+        } else {
+            FAILED
+        }
+    }
+
+    /// Extension: multicast TTL (IPv4) / hop limit (IPv6), 0–255.
+    pub fn set_multicast_ttl(&mut self, ttl: i64) -> i32 {
+        let sock = match self.multicast_socket() {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let Ok(ttl) = u8::try_from(ttl) else {
+            return ERR_INVALID_PARAMETER;
+        };
+        let ttl = u32::from(ttl);
+        let raw = sock.raw();
+        let r = match sock.family() {
+            Family::V4 => raw.set_multicast_ttl_v4(ttl),
+            Family::V6Only => raw.set_multicast_hops_v6(ttl),
+            Family::DualStack => {
+                let _ = raw.set_multicast_ttl_v4(ttl);
+                raw.set_multicast_hops_v6(ttl)
+            }
+        };
+        if r.is_ok() {
+            OK
+        } else {
+            FAILED
+        }
+    }
+
+    fn multicast_socket(&mut self) -> Result<&UdpSocket, i32> {
+        if self.is_server_peer() {
+            return Err(ERR_LOCKED);
+        }
+        self.sock.as_ref().ok_or(ERR_UNCONFIGURED)
+    }
+
+    /// Godot `wait()`, asynchronous: see [`crate::wait::Readiness::wait`]. A negative timeout
+    /// waits forever.
+    pub fn wait(&mut self, timeout_ms: i64, id: i64) -> WaitFuture {
+        let timeout = (timeout_ms >= 0).then(|| Duration::from_millis(timeout_ms as u64));
+        let owner = self.owner;
+        if let Some(link) = self.server_link() {
+            return match link.readiness() {
+                Some(r) => Box::pin(r.wait(owner, id, timeout)),
+                None => Box::pin(async { ERR_UNCONFIGURED }),
+            };
+        }
+        match self.sock.as_ref() {
+            Some(s) => Box::pin(s.readiness().wait(owner, id, timeout)),
+            None => Box::pin(async { ERR_UNCONFIGURED }),
+        }
+    }
+
+    pub fn cancel_wait(&mut self, id: i64) {
+        if let Some(link) = self.server_link() {
+            if let Some(r) = link.readiness() {
+                r.cancel(id);
+            }
+        } else if let Some(s) = self.sock.as_ref() {
+            s.readiness().cancel(id);
+        }
+    }
+
+    /// Godot's blocking `wait()` on the calling thread (negative timeout: forever).
+    pub fn wait_sync(&mut self, timeout_ms: i64) -> i32 {
+        if let Some(link) = self.server_link() {
+            return link
+                .readiness()
+                .map_or(ERR_UNCONFIGURED, |r| r.wait_sync(timeout_ms));
+        }
+        match self.sock.as_ref() {
+            Some(s) => s.readiness().wait_sync(timeout_ms),
+            None => ERR_UNCONFIGURED,
+        }
+    }
+
+    /// Event mode on this peer's own socket (server peers: ERR_LOCKED, their server watches).
+    pub fn watch(&mut self, callback: WatchCallback) -> i32 {
+        if self.is_server_peer() {
+            return ERR_LOCKED;
+        }
+        match self.sock.as_ref() {
+            Some(s) => s.readiness().watch(callback),
+            None => ERR_UNCONFIGURED,
+        }
+    }
+
+    pub fn rearm(&mut self) {
+        if let Some(s) = self.sock.as_ref() {
+            s.readiness().rearm();
+        }
+    }
+
+    pub fn unwatch(&mut self) {
+        if let Some(s) = self.sock.as_ref() {
+            s.readiness().unwatch();
+        }
+    }
+
+    pub fn stats(&mut self) -> Stats {
+        match self.server_link() {
+            Some(link) => link.with_queue(|_, s| *s),
+            None => self.stats,
+        }
+    }
+
+    /// Id of a server peer at its server (see `UdpServer::take_dirty_peer_ids`); -1 otherwise.
+    pub fn server_peer_id(&mut self) -> i64 {
+        self.server_link().map_or(-1, |l| i64::from(l.id()))
+    }
+}
+
+impl Drop for PacketPeerUdp {
+    fn drop(&mut self) {
+        // Godot closes a peer when it is freed; for a server peer this makes the server forget it.
+        self.close();
+    }
+}

@@ -1,0 +1,160 @@
+//! Opening UDP sockets the way Godot does (spec §4.2), and the socket object the peer and the
+//! server own: the OS socket plus its readiness (wait/watch) state.
+
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+
+use crate::addr;
+use crate::wait::Readiness;
+
+/// Which kind of socket an address calls for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    V4,
+    /// IPv6 with IPV6_V6ONLY on.
+    V6Only,
+    /// IPv6 with IPV6_V6ONLY off: the wildcard bind `"*"`.
+    DualStack,
+}
+
+impl Family {
+    /// The family Godot opens for a (non-wildcard) address.
+    pub fn of(addr: &Ipv6Addr) -> Family {
+        if addr::is_v4(addr) {
+            Family::V4
+        } else {
+            Family::V6Only
+        }
+    }
+}
+
+/// Options applied when opening.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OpenOptions {
+    /// SO_BROADCAST after it was turned off (None: leave it off, as `connect_to_host` does).
+    pub broadcast: Option<bool>,
+    /// SO_REUSEADDR (UDPServer; not on Windows, where Godot skips it).
+    pub reuse_address: bool,
+    /// SO_REUSEPORT (an extension: several processes share a port).
+    pub reuse_port: bool,
+}
+
+/// An open UDP socket with its readiness state.
+pub struct UdpSocket {
+    sock: Socket,
+    family: Family,
+    readiness: Arc<Readiness>,
+}
+
+impl UdpSocket {
+    /// Opens a socket of `family`: non-blocking, close-on-exec, SO_BROADCAST normalised off and
+    /// then set as asked. A dual-stack socket that cannot be created falls back to IPv4.
+    pub fn open(family: Family, opts: OpenOptions) -> io::Result<UdpSocket> {
+        let (sock, family) = match family {
+            Family::V4 => (
+                Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?,
+                family,
+            ),
+            Family::V6Only | Family::DualStack => {
+                match Socket::new(Domain::IPV6, Type::DGRAM, Some(Protocol::UDP)) {
+                    Ok(s) => {
+                        s.set_only_v6(family == Family::V6Only)?;
+                        (s, family)
+                    }
+                    Err(e) if family == Family::DualStack => {
+                        let _ = e;
+                        (
+                            Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?,
+                            Family::V4,
+                        )
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        sock.set_nonblocking(true)?;
+        #[cfg(unix)]
+        sock.set_cloexec(true)?;
+        // Refused silently on IPv6-only sockets by some systems: not an open failure.
+        let _ = sock.set_broadcast(false);
+        if let Some(b) = opts.broadcast {
+            let _ = sock.set_broadcast(b);
+        }
+        if opts.reuse_address {
+            #[cfg(not(windows))]
+            sock.set_reuse_address(true)?;
+        }
+        if opts.reuse_port {
+            #[cfg(all(unix, not(any(target_os = "solaris", target_os = "illumos"))))]
+            sock.set_reuse_port(true)?;
+        }
+        let readiness = Readiness::new(sock.as_raw_fd());
+        Ok(UdpSocket {
+            sock,
+            family,
+            readiness,
+        })
+    }
+
+    pub fn family(&self) -> Family {
+        self.family
+    }
+
+    pub fn is_v4(&self) -> bool {
+        self.family == Family::V4
+    }
+
+    pub fn raw(&self) -> &Socket {
+        &self.sock
+    }
+
+    pub fn readiness(&self) -> &Arc<Readiness> {
+        &self.readiness
+    }
+
+    /// Binds to `addr:port` (`None`: the wildcard of the socket's family).
+    pub fn bind(&self, addr: Option<&Ipv6Addr>, port: u16) -> io::Result<()> {
+        let sa = match addr {
+            Some(a) => addr::to_socket_addr(a, port, self.is_v4())
+                .ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?,
+            None if self.is_v4() => SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port)),
+            None => SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, port, 0, 0)),
+        };
+        self.sock.bind(&SockAddr::from(sa))
+    }
+
+    pub fn connect(&self, addr: &Ipv6Addr, port: u16) -> io::Result<()> {
+        let sa = self
+            .dest(addr, port)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+        self.sock.connect(&sa)
+    }
+
+    /// The OS address for sending to `addr:port` from this socket (None: wrong family).
+    pub fn dest(&self, addr: &Ipv6Addr, port: u16) -> Option<SockAddr> {
+        addr::to_socket_addr(addr, port, self.is_v4()).map(SockAddr::from)
+    }
+
+    pub fn local_port(&self) -> u16 {
+        self.sock
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .map_or(0, |a| a.port())
+    }
+
+    pub fn set_broadcast(&self, on: bool) {
+        let _ = self.sock.set_broadcast(on);
+    }
+}
+
+impl Drop for UdpSocket {
+    fn drop(&mut self) {
+        // Deregister and settle waits before the descriptor is closed (after this body).
+        self.readiness.close();
+    }
+}

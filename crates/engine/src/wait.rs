@@ -1,0 +1,399 @@
+//! Readiness of a socket for `wait()` and the event-mode watcher.
+//!
+//! One process-wide reactor thread (mio: epoll on Linux, kqueue elsewhere) delivers readiness.
+//! Each socket has one [`Readiness`], registered with the reactor only while someone is
+//! interested (a pending wait or an armed watcher) and deregistered as soon as the interest is
+//! served, so an idle or JS-drained socket costs the reactor nothing per datagram.
+//!
+//! Why not tokio's `AsyncFd`: `close()` must release the port synchronously and settle every
+//! wait at once, and deregistration must happen before the descriptor is closed. Here the
+//! register/deregister calls are synchronous `epoll_ctl`s under the socket's lock, so `close()`
+//! deregisters, settles and then closes, on the calling thread. Waits are still tokio futures
+//! (timers and promises live on napi-rs's tokio runtime); no libuv pool thread is used.
+//!
+//! Level semantics: a wait first checks the socket with `poll(2)` (readable now → OK at once,
+//! without consuming); the reactor re-checks the level before reporting, so a stale event never
+//! resolves a wait.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::time::Duration;
+
+use mio::unix::SourceFd;
+use mio::{Events, Interest, Poll, Registry, Token};
+use tokio::sync::Notify;
+
+use crate::codes::{ERR_SKIP, ERR_TIMEOUT, ERR_UNCONFIGURED, FAILED, OK};
+use crate::io::{poll_level, Level};
+
+/// Event-mode callback, called with OK, FAILED or (last call, on close) ERR_UNCONFIGURED.
+pub type WatchCallback = Box<dyn Fn(i32) + Send + Sync>;
+
+const PENDING: i32 = i32::MIN;
+
+/// One pending `wait()`.
+struct WaitSlot {
+    id: i64,
+    owner: u64,
+    result: AtomicI32,
+    done: Notify,
+}
+
+impl WaitSlot {
+    /// Settles once; later calls are ignored.
+    fn complete(&self, code: i32) {
+        if self
+            .result
+            .compare_exchange(PENDING, code, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            self.done.notify_one();
+        }
+    }
+}
+
+struct Watcher {
+    callback: Arc<WatchCallback>,
+    armed: bool,
+}
+
+struct State {
+    closed: bool,
+    registered: bool,
+    waiters: Vec<Arc<WaitSlot>>,
+    watcher: Option<Watcher>,
+}
+
+impl State {
+    fn interested(&self) -> bool {
+        !self.waiters.is_empty() || self.watcher.as_ref().is_some_and(|w| w.armed)
+    }
+}
+
+/// Readiness of one socket (see the module comment). Shared with the reactor thread.
+pub struct Readiness {
+    fd: RawFd,
+    token: usize,
+    state: Mutex<State>,
+}
+
+impl Readiness {
+    /// `fd` must stay open until [`Readiness::close`] has returned.
+    pub fn new(fd: RawFd) -> Arc<Readiness> {
+        static NEXT_TOKEN: AtomicUsize = AtomicUsize::new(1);
+        Arc::new(Readiness {
+            fd,
+            token: NEXT_TOKEN.fetch_add(1, Ordering::Relaxed),
+            state: Mutex::new(State {
+                closed: false,
+                registered: false,
+                waiters: Vec::new(),
+                watcher: None,
+            }),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding this lock cannot leave the state inconsistent in a way that
+        // matters more than refusing service would; keep going.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Level check now: OK when readable, FAILED on a socket error, None when idle.
+    fn level_now(&self) -> Option<i32> {
+        match poll_level(self.fd, 0) {
+            Level::Readable => Some(OK),
+            Level::Error => Some(FAILED),
+            Level::Idle => None,
+        }
+    }
+
+    /// Godot `wait()` off the calling thread. `owner` tags the wait so a server peer's close can
+    /// settle only its own waits on the shared server socket. The returned future never fails.
+    pub fn wait(
+        self: &Arc<Self>,
+        owner: u64,
+        id: i64,
+        timeout: Option<Duration>,
+    ) -> impl Future<Output = i32> + Send + 'static {
+        let immediate = self.register_wait(owner, id);
+        let me = Arc::clone(self);
+        async move {
+            let slot = match immediate {
+                Err(code) => return code,
+                Ok(slot) => slot,
+            };
+            let finished = slot.done.notified();
+            match timeout {
+                None => finished.await,
+                Some(t) => {
+                    if tokio::time::timeout(t, finished).await.is_err() {
+                        me.remove_slot(&slot);
+                        slot.complete(ERR_TIMEOUT);
+                    }
+                }
+            }
+            slot.result.load(Ordering::Acquire)
+        }
+    }
+
+    fn register_wait(self: &Arc<Self>, owner: u64, id: i64) -> Result<Arc<WaitSlot>, i32> {
+        let mut st = self.lock();
+        if st.closed {
+            return Err(ERR_UNCONFIGURED);
+        }
+        if let Some(code) = self.level_now() {
+            return Err(code);
+        }
+        let slot = Arc::new(WaitSlot {
+            id,
+            owner,
+            result: AtomicI32::new(PENDING),
+            done: Notify::new(),
+        });
+        st.waiters.push(Arc::clone(&slot));
+        if let Err(code) = self.ensure_registered(&mut st) {
+            st.waiters.pop();
+            return Err(code);
+        }
+        Ok(slot)
+    }
+
+    fn remove_slot(&self, slot: &Arc<WaitSlot>) {
+        let mut st = self.lock();
+        st.waiters.retain(|s| !Arc::ptr_eq(s, slot));
+    }
+
+    /// Godot's blocking `wait()` on the calling thread (negative timeout: forever).
+    pub fn wait_sync(&self, timeout_ms: i64) -> i32 {
+        if self.lock().closed {
+            return ERR_UNCONFIGURED;
+        }
+        match poll_level(self.fd, timeout_ms) {
+            Level::Readable => OK,
+            Level::Error => FAILED,
+            Level::Idle => ERR_TIMEOUT,
+        }
+    }
+
+    /// Settles every wait with `id` with ERR_SKIP.
+    pub fn cancel(&self, id: i64) {
+        let mut st = self.lock();
+        st.waiters.retain(|s| {
+            if s.id == id {
+                s.complete(ERR_SKIP);
+                false
+            } else {
+                true
+            }
+        });
+    }
+
+    /// Settles every wait of `owner` with ERR_UNCONFIGURED (a server peer closing).
+    pub fn cancel_owner(&self, owner: u64) {
+        let mut st = self.lock();
+        st.waiters.retain(|s| {
+            if s.owner == owner {
+                s.complete(ERR_UNCONFIGURED);
+                false
+            } else {
+                true
+            }
+        });
+    }
+
+    /// Starts event mode (replacing any previous watcher, which gets no further call). The
+    /// callback runs on the reactor thread (or the closing thread) and must only queue work.
+    pub fn watch(self: &Arc<Self>, callback: WatchCallback) -> i32 {
+        let mut st = self.lock();
+        if st.closed {
+            return ERR_UNCONFIGURED;
+        }
+        st.watcher = Some(Watcher {
+            callback: Arc::new(callback),
+            armed: true,
+        });
+        match self.ensure_registered(&mut st) {
+            Ok(()) => OK,
+            Err(code) => code,
+        }
+    }
+
+    /// Watches again after a callback.
+    pub fn rearm(self: &Arc<Self>) {
+        let mut st = self.lock();
+        if st.closed {
+            return;
+        }
+        if let Some(w) = st.watcher.as_mut() {
+            w.armed = true;
+            if let Err(code) = self.ensure_registered(&mut st) {
+                if let Some(w) = st.watcher.as_mut() {
+                    w.armed = false;
+                    let cb = Arc::clone(&w.callback);
+                    drop(st);
+                    cb(code);
+                }
+            }
+        }
+    }
+
+    /// Stops event mode without a last call.
+    pub fn unwatch(&self) {
+        let mut st = self.lock();
+        st.watcher = None;
+    }
+
+    /// Whether a watcher is installed.
+    pub fn is_watching(&self) -> bool {
+        self.lock().watcher.is_some()
+    }
+
+    /// The socket is closing: deregister, settle every wait with ERR_UNCONFIGURED, end the
+    /// watcher with one last ERR_UNCONFIGURED call. Afterwards the descriptor may be closed.
+    pub fn close(&self) {
+        let mut st = self.lock();
+        if st.closed {
+            return;
+        }
+        st.closed = true;
+        if st.registered {
+            if let Some(r) = reactor() {
+                // Failure here means the fd is already gone from the set; nothing to undo.
+                let _ = r.registry.deregister(&mut SourceFd(&self.fd));
+            }
+            st.registered = false;
+        }
+        for slot in st.waiters.drain(..) {
+            slot.complete(ERR_UNCONFIGURED);
+        }
+        let watcher = st.watcher.take();
+        drop(st);
+        if let Some(r) = reactor() {
+            r.forget(self.token);
+        }
+        if let Some(w) = watcher {
+            (w.callback)(ERR_UNCONFIGURED);
+        }
+    }
+
+    fn ensure_registered(self: &Arc<Self>, st: &mut State) -> Result<(), i32> {
+        if st.registered {
+            return Ok(());
+        }
+        let r = reactor().ok_or(FAILED)?;
+        r.remember(self.token, Arc::downgrade(self));
+        r.registry
+            .register(
+                &mut SourceFd(&self.fd),
+                Token(self.token),
+                Interest::READABLE,
+            )
+            .map_err(|_| FAILED)?;
+        st.registered = true;
+        Ok(())
+    }
+
+    /// Reactor thread: the socket signalled. Re-check the level, then serve all interest.
+    fn on_event(&self, registry: &Registry) {
+        let mut st = self.lock();
+        if st.closed || !st.registered {
+            return;
+        }
+        let Some(code) = self.level_now() else {
+            // Stale edge: stay registered, the next datagram signals again.
+            return;
+        };
+        for slot in st.waiters.drain(..) {
+            slot.complete(code);
+        }
+        let mut callback = None;
+        if let Some(w) = st.watcher.as_mut() {
+            if w.armed {
+                w.armed = false;
+                callback = Some(Arc::clone(&w.callback));
+            }
+        }
+        if !st.interested() {
+            let _ = registry.deregister(&mut SourceFd(&self.fd));
+            st.registered = false;
+        }
+        drop(st);
+        if let Some(cb) = callback {
+            cb(code);
+        }
+    }
+}
+
+impl Drop for Readiness {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// The process-wide reactor: a mio registry and the token → socket map its thread serves.
+struct Reactor {
+    registry: Registry,
+    sockets: Mutex<HashMap<usize, Weak<Readiness>>>,
+}
+
+impl Reactor {
+    fn remember(&self, token: usize, readiness: Weak<Readiness>) {
+        let mut map = self.sockets.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(token, readiness);
+    }
+
+    fn forget(&self, token: usize) {
+        let mut map = self.sockets.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(&token);
+    }
+}
+
+fn reactor() -> Option<&'static Reactor> {
+    static REACTOR: OnceLock<Option<Reactor>> = OnceLock::new();
+    REACTOR.get_or_init(start_reactor).as_ref()
+}
+
+fn start_reactor() -> Option<Reactor> {
+    let poll = Poll::new().ok()?;
+    let registry = poll.registry().try_clone().ok()?;
+    let thread_registry = poll.registry().try_clone().ok()?;
+    std::thread::Builder::new()
+        .name("godot-udp-reactor".into())
+        .spawn(move || run_reactor(poll, thread_registry))
+        .ok()?;
+    Some(Reactor {
+        registry,
+        sockets: Mutex::new(HashMap::new()),
+    })
+}
+
+fn run_reactor(mut poll: Poll, registry: Registry) {
+    let mut events = Events::with_capacity(256);
+    let mut ready: Vec<Arc<Readiness>> = Vec::with_capacity(256);
+    loop {
+        if let Err(e) = poll.poll(&mut events, None) {
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            // An unusable poller: nothing more can be delivered. Waits still end by timeout,
+            // cancellation or close.
+            return;
+        }
+        let Some(r) = reactor() else { return };
+        {
+            let map = r.sockets.lock().unwrap_or_else(|e| e.into_inner());
+            ready.extend(
+                events
+                    .iter()
+                    .filter_map(|ev| map.get(&ev.token().0).and_then(Weak::upgrade)),
+            );
+        }
+        for readiness in ready.drain(..) {
+            readiness.on_event(&registry);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Helpers for the loopback tests: bounded waits, raw senders.
+#![allow(dead_code)]
+
+use std::net::UdpSocket as StdUdp;
+use std::time::{Duration, Instant};
+
+use godot_udp_engine::codes::OK;
+use godot_udp_engine::PacketPeerUdp;
+
+pub const DEADLINE: Duration = Duration::from_secs(5);
+
+/// Drains until at least `n` packets are queued (or the deadline passes); returns the count.
+pub fn wait_count(p: &mut PacketPeerUdp, n: i32) -> i32 {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let c = p.get_available_packet_count();
+        if c >= n || c < 0 || Instant::now() >= deadline {
+            return c;
+        }
+        p.wait_sync(20);
+    }
+}
+
+/// The next packet with its sender, waiting up to the deadline.
+pub fn recv(p: &mut PacketPeerUdp) -> Option<(Vec<u8>, String, u16)> {
+    if wait_count(p, 1) < 1 {
+        return None;
+    }
+    let data = p.get_packet(|a, b| [a, b].concat()).ok()?;
+    Some((data, p.packet_ip(), p.packet_port()))
+}
+
+/// A peer bound to `addr` on an OS-chosen port; returns it with the port.
+pub fn bound(addr: &str) -> (PacketPeerUdp, u16) {
+    let mut p = PacketPeerUdp::new();
+    assert_eq!(p.bind(0, addr, 65536, false), OK, "bind {addr}");
+    let port = p.local_port();
+    (p, port)
+}
+
+/// A peer aimed at `addr:port` (socket opened on first send).
+pub fn sender(addr: &str, port: u16) -> PacketPeerUdp {
+    let mut p = PacketPeerUdp::new();
+    assert_eq!(p.set_dest_address(addr, i64::from(port)), OK);
+    p
+}
+
+/// A plain OS socket (not under test) bound on loopback.
+pub fn raw(addr: &str) -> StdUdp {
+    let s = StdUdp::bind((addr, 0)).expect("raw socket");
+    s.set_read_timeout(Some(DEADLINE)).expect("timeout");
+    s
+}
+
+/// Sends `marker` from `from` to `port` and waits until `p` has queued it: everything sent to
+/// `p` before the marker over loopback has been delivered (or refused) by then.
+pub fn sync_with_marker(p: &mut PacketPeerUdp, to: &str, port: u16, expected_before: i32) -> i32 {
+    let s = raw(if to.contains(':') { "::1" } else { "127.0.0.1" });
+    s.send_to(b"marker", (to, port)).expect("marker");
+    wait_count(p, expected_before + 1)
+}

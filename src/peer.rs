@@ -1,0 +1,234 @@
+//! `NativePeer`: Godot's PacketPeerUDP (see `src-ts/native.ts` for the contract).
+
+use godot_udp_engine::codes::{ERR_UNCONFIGURED, OK};
+use godot_udp_engine::PacketPeerUdp;
+use napi::bindgen_prelude::{BufferSlice, Function, PromiseRaw, Uint32ArraySlice, Uint8ArraySlice};
+use napi::{Env, Result};
+use napi_derive::napi;
+
+use crate::convert::{godot_int, NativeStats};
+use crate::watch::JsWatcher;
+
+#[napi]
+pub struct NativePeer {
+    inner: PacketPeerUdp,
+    watcher: JsWatcher,
+}
+
+impl NativePeer {
+    pub(crate) fn from_engine(inner: PacketPeerUdp) -> Self {
+        NativePeer {
+            inner,
+            watcher: JsWatcher::default(),
+        }
+    }
+}
+
+#[napi]
+impl NativePeer {
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self::from_engine(PacketPeerUdp::new())
+    }
+
+    #[napi(catch_unwind)]
+    pub fn bind(
+        &mut self,
+        port: f64,
+        bind_address: String,
+        recv_buf_size: f64,
+        reuse_port: bool,
+    ) -> i32 {
+        self.inner.bind(
+            godot_int(port),
+            &bind_address,
+            godot_int(recv_buf_size),
+            reuse_port,
+        )
+    }
+
+    #[napi(catch_unwind)]
+    pub fn close(&mut self) {
+        self.inner.close();
+        self.watcher.stop();
+    }
+
+    #[napi(catch_unwind)]
+    pub fn connect_to_host(&mut self, host: String, port: f64) -> i32 {
+        self.inner.connect_to_host(&host, godot_int(port))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn set_dest_address(&mut self, host: String, port: f64) -> i32 {
+        self.inner.set_dest_address(&host, godot_int(port))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn put_packet(&mut self, data: Uint8ArraySlice) -> i32 {
+        self.inner.put_packet(&data)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn put_packets(&mut self, packets: Vec<Uint8ArraySlice>) -> i32 {
+        let slices: Vec<&[u8]> = packets.iter().map(|p| &**p).collect();
+        self.inner.put_packets(&slices)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_available_packet_count(&mut self) -> i32 {
+        self.inner.get_available_packet_count()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_packet<'e>(&mut self, env: &'e Env) -> Result<Option<BufferSlice<'e>>> {
+        let taken = self.inner.get_packet(|a, b| {
+            if b.is_empty() {
+                BufferSlice::copy_from(env, a)
+            } else {
+                // The packet wraps around the end of the ring: join the two halves.
+                let mut joined = Vec::with_capacity(a.len() + b.len());
+                joined.extend_from_slice(a);
+                joined.extend_from_slice(b);
+                BufferSlice::copy_from(env, joined)
+            }
+        });
+        match taken {
+            Ok(buffer) => buffer.map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_packet_error(&self) -> i32 {
+        self.inner.packet_error()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_packet_ip(&self) -> String {
+        self.inner.packet_ip()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_packet_port(&self) -> u32 {
+        u32::from(self.inner.packet_port())
+    }
+
+    #[napi(catch_unwind)]
+    pub fn take_packets(&mut self, mut data: Uint8ArraySlice, mut meta: Uint32ArraySlice) -> i32 {
+        // SAFETY: the JS thread is inside this call, so no JS code runs concurrently on it;
+        // the views are only written within their bounds.
+        let (data, meta) = unsafe { (data.as_mut(), meta.as_mut()) };
+        self.inner.take_packets(data, meta)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_local_port(&mut self) -> u32 {
+        u32::from(self.inner.local_port())
+    }
+
+    #[napi(catch_unwind)]
+    pub fn is_bound(&mut self) -> bool {
+        self.inner.is_bound()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn is_socket_connected(&mut self) -> bool {
+        self.inner.is_socket_connected()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn set_broadcast_enabled(&mut self, enabled: bool) {
+        self.inner.set_broadcast_enabled(enabled);
+    }
+
+    #[napi(catch_unwind)]
+    pub fn join_multicast_group(&mut self, group: String, interface_name: String) -> i32 {
+        self.inner.join_multicast_group(&group, &interface_name)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn leave_multicast_group(&mut self, group: String, interface_name: String) -> i32 {
+        self.inner.leave_multicast_group(&group, &interface_name)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn set_multicast_interface(&mut self, interface_name: String) -> i32 {
+        self.inner.set_multicast_interface(&interface_name)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn set_multicast_loopback(&mut self, enabled: bool) -> i32 {
+        self.inner.set_multicast_loopback(enabled)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn set_multicast_ttl(&mut self, ttl: f64) -> i32 {
+        self.inner.set_multicast_ttl(godot_int(ttl))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn wait<'e>(
+        &mut self,
+        env: &'e Env,
+        timeout_ms: f64,
+        wait_id: f64,
+    ) -> Result<PromiseRaw<'e, i32>> {
+        let fut = self.inner.wait(godot_int(timeout_ms), godot_int(wait_id));
+        env.spawn_future(async move { Ok(fut.await) })
+    }
+
+    #[napi(catch_unwind)]
+    pub fn cancel_wait(&mut self, wait_id: f64) {
+        self.inner.cancel_wait(godot_int(wait_id));
+    }
+
+    #[napi(catch_unwind)]
+    pub fn wait_sync(&mut self, timeout_ms: f64) -> i32 {
+        self.inner.wait_sync(godot_int(timeout_ms))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> Result<i32> {
+        if !self.inner.is_bound() {
+            return Ok(ERR_UNCONFIGURED);
+        }
+        let callback = self.watcher.start(env, on_readable)?;
+        let code = self.inner.watch(callback);
+        if code != OK {
+            self.watcher.stop();
+        }
+        Ok(code)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn rearm(&mut self) {
+        self.inner.rearm();
+    }
+
+    #[napi(catch_unwind)]
+    pub fn unwatch(&mut self) {
+        self.inner.unwatch();
+        self.watcher.stop();
+    }
+
+    #[napi(js_name = "ref", catch_unwind)]
+    pub fn keep_alive(&mut self, env: &Env) -> Result<()> {
+        self.watcher.set_ref(env, true)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn unref(&mut self, env: &Env) -> Result<()> {
+        self.watcher.set_ref(env, false)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn stats(&mut self) -> NativeStats {
+        self.inner.stats().into()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn server_peer_id(&mut self) -> i64 {
+        self.inner.server_peer_id()
+    }
+}

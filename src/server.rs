@@ -1,0 +1,130 @@
+//! `NativeServer`: Godot's UDPServer (see `src-ts/native.ts` for the contract).
+
+use godot_udp_engine::codes::OK;
+use godot_udp_engine::UdpServer;
+use napi::bindgen_prelude::Function;
+use napi::{Env, Result};
+use napi_derive::napi;
+
+use crate::convert::{godot_int, NativeStats};
+use crate::peer::NativePeer;
+use crate::watch::JsWatcher;
+
+#[napi]
+pub struct NativeServer {
+    inner: UdpServer,
+    watcher: JsWatcher,
+}
+
+#[napi]
+impl NativeServer {
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NativeServer {
+            inner: UdpServer::new(),
+            watcher: JsWatcher::default(),
+        }
+    }
+
+    #[napi(catch_unwind)]
+    pub fn listen(&mut self, port: f64, bind_address: String, reuse_port: bool) -> i32 {
+        self.inner
+            .listen(godot_int(port), &bind_address, reuse_port)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn poll(&mut self) -> i32 {
+        self.inner.poll()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn is_connection_available(&self) -> bool {
+        self.inner.is_connection_available()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn take_connection(&mut self) -> Option<NativePeer> {
+        self.inner.take_connection().map(NativePeer::from_engine)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_local_port(&self) -> u32 {
+        u32::from(self.inner.local_port())
+    }
+
+    #[napi(catch_unwind)]
+    pub fn is_listening(&self) -> bool {
+        self.inner.is_listening()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn stop(&mut self) {
+        self.inner.stop();
+        self.watcher.stop();
+    }
+
+    #[napi(catch_unwind)]
+    pub fn set_max_pending_connections(&mut self, max: f64) {
+        self.inner.set_max_pending_connections(godot_int(max));
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_max_pending_connections(&self) -> f64 {
+        self.inner.max_pending_connections() as f64
+    }
+
+    #[napi(catch_unwind)]
+    pub fn pending_count(&self) -> u32 {
+        self.inner.pending_count() as u32
+    }
+
+    #[napi(catch_unwind)]
+    pub fn peer_count(&self) -> u32 {
+        self.inner.peer_count() as u32
+    }
+
+    #[napi(catch_unwind)]
+    pub fn take_dirty_peer_ids(&mut self) -> Vec<u32> {
+        self.inner.take_dirty_peer_ids()
+    }
+
+    #[napi(catch_unwind)]
+    pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> Result<i32> {
+        if !self.inner.is_listening() {
+            return Ok(godot_udp_engine::codes::ERR_UNCONFIGURED);
+        }
+        let callback = self.watcher.start(env, on_readable)?;
+        let code = self.inner.watch(callback);
+        if code != OK {
+            self.watcher.stop();
+        }
+        Ok(code)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn rearm(&mut self) {
+        self.inner.rearm();
+    }
+
+    #[napi(catch_unwind)]
+    pub fn unwatch(&mut self) {
+        self.inner.unwatch();
+        self.watcher.stop();
+    }
+
+    #[napi(js_name = "ref", catch_unwind)]
+    pub fn keep_alive(&mut self, env: &Env) -> Result<()> {
+        self.watcher.set_ref(env, true)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn unref(&mut self, env: &Env) -> Result<()> {
+        self.watcher.set_ref(env, false)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn stats(&self) -> NativeStats {
+        self.inner.stats().into()
+    }
+}

@@ -60,8 +60,10 @@ test("bind: out-of-range ports and malformed addresses give ERR_INVALID_PARAMETE
   t.is(peer.getAvailablePacketCount(), -1);
 });
 
-test("bind accepts Godot's IPv4 leading zeros ('0127.0.0.1' is 127.0.0.1)", async (t) => {
-  const { peer, port } = boundPeer(t, "0127.000.000.001");
+test("bind accepts Godot's IPv4 leading zeros ('0127.0.0.1', '127.000.000.001'); 16 characters are too many", async (t) => {
+  t.is(newPeer(t).bind(0, "0127.0.0.1"), GodotError.OK);
+  t.is(newPeer(t).bind(0, "0127.000.000.001"), GodotError.ERR_INVALID_PARAMETER);
+  const { peer, port } = boundPeer(t, "127.000.000.001");
   const { peer: sender } = boundPeer(t);
   sender.setDestAddress("127.0.0.1", port);
   t.is(sender.putPacket(Buffer.from("zeros")), GodotError.OK);
@@ -709,16 +711,10 @@ test("multicast extensions: interface, loopback and TTL; a group datagram is del
   }
   t.is(first, "to the group");
   t.is(receiver.getPacketIp(), "127.0.0.1");
-  // Loopback off: the next group datagram is not delivered locally.
+  t.is(receiver.getPacket().toString(), "marker");
+  // Loopback off is accepted; its effect cannot be seen here: a datagram whose outgoing interface
+  // is lo is delivered by lo itself, whatever IP_MULTICAST_LOOP says (Linux).
   t.is(sender.setMulticastLoopback(false), GodotError.OK);
-  sender.setDestAddress(group, port);
-  sender.putPacket(Buffer.from("not looped"));
-  sender.setDestAddress("127.0.0.1", port);
-  sender.putPacket(Buffer.from("marker2"));
-  await untilCount(receiver, 2);
-  const rest: string[] = [];
-  while (receiver.getAvailablePacketCount() > 0) rest.push(receiver.getPacket().toString());
-  t.deepEqual(rest, ["marker", "marker2"]);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -169,6 +169,7 @@ export class PacketPeerUDP
   #iterators = 0;
   #waiters: Array<() => void> = [];
   #socketErrors = 0;
+  #pendingWaits = new Set<(code: GodotError) => void>();
   readonly #onNewListener = (event: string | symbol): void => {
     if (event === "packet") this.#syncWatch(1);
   };
@@ -233,6 +234,7 @@ export class PacketPeerUDP
     this.#batchPos = 0;
     this.#iterators = 0; // iterators of the old epoch see the change and end
     this.#native.close();
+    for (const settle of [...this.#pendingWaits]) settle(GodotError.ERR_UNCONFIGURED);
     this.#wakeWaiters();
     if (onServerClose !== null) onServerClose();
     if (wasOpen || hadIterators) this.emit("close");
@@ -418,26 +420,29 @@ export class PacketPeerUDP
     if (signal?.aborted) return Promise.reject(abortErrorFor(signal));
     const id = nextWaitId++;
     const pending = this.#native.wait(toNativeTimeout(timeout), id);
-    const settled = pending.then(
-      (code) => code as GodotError,
-      () => GodotError.FAILED,
-    );
-    if (signal === undefined) return settled;
     return new Promise<GodotError>((resolve, reject) => {
       let done = false;
+      const settle = (code: GodotError): void => {
+        if (done) return;
+        done = true;
+        this.#pendingWaits.delete(settle);
+        signal?.removeEventListener("abort", onAbort);
+        resolve(code);
+      };
       const onAbort = (): void => {
         if (done) return;
         done = true;
+        this.#pendingWaits.delete(settle);
         this.#native.cancelWait(id);
-        reject(abortErrorFor(signal));
+        reject(abortErrorFor(signal!));
       };
-      signal.addEventListener("abort", onAbort, { once: true });
-      void settled.then((code) => {
-        signal.removeEventListener("abort", onAbort);
-        if (done) return;
-        done = true;
-        resolve(code);
-      });
+      // close() settles it at once, not when the engine's answer arrives.
+      this.#pendingWaits.add(settle);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      pending.then(
+        (code) => settle(code as GodotError),
+        () => settle(GodotError.FAILED),
+      );
     });
   }
 
@@ -507,6 +512,8 @@ export class PacketPeerUDP
       // A close() already forgot the iterators of its epoch.
       if (this.#epoch === epoch) this.#iterators--;
       this.#syncWatch();
+      // A next() still pending on this iterator re-checks and ends.
+      this.#wakeWaiters();
     };
     const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
     const iterator: AsyncIterableIterator<UDPPacket> = {

@@ -3,7 +3,7 @@
 //  2. Node style: 'packet' events; Alice keeps a window of packets in flight, Bob echoes each one,
 //     for 2 seconds; then the round-trip rate and the traffic counters are printed.
 // Everything stays on 127.0.0.1; the script exits by itself.
-import { PacketPeerUDP, GodotError, Vector2 } from "../dist/index.js";
+import { PacketPeerUDP, GodotError, Vector2, varToStr } from "../dist/index.js";
 
 const DURATION_MS = 2000;
 const WINDOW = 64;
@@ -29,13 +29,14 @@ while (bob.getAvailablePacketCount() < messages.length && Date.now() < deadline)
 }
 while (bob.getAvailablePacketCount() > 0) {
   const value = bob.getVar();
-  console.log(`bob got ${JSON.stringify(value)} from ${bob.getPacketIp()}:${bob.getPacketPort()}`);
+  // varToStr prints the value as Godot's var_to_str would.
+  console.log(`bob got ${varToStr(value).replace(/\n/g, " ")} from ${bob.getPacketIp()}:${bob.getPacketPort()}`);
 }
 
 // 2. Node style: events.
-let sent = 0;
 let echoed = 0;
 let bytes = 0;
+let stopping = false;
 const payload = Buffer.alloc(64, 0x2a);
 
 bob.on("packet", (data) => {
@@ -47,15 +48,12 @@ alice.on("packet", (data, rinfo) => {
   if (echoed <= 3) console.log(`alice got echo #${echoed}: ${data.length} bytes from ${rinfo.address}:${rinfo.port}`);
   if (!stopping) {
     alice.putPacket(payload);
-    sent++;
   }
 });
 
-let stopping = false;
 const start = process.hrtime.bigint();
 for (let i = 0; i < WINDOW; i++) {
   alice.putPacket(payload);
-  sent++;
 }
 await new Promise((resolve) => setTimeout(resolve, DURATION_MS));
 stopping = true;
@@ -65,7 +63,9 @@ console.log(
   `round trips: ${echoed} in ${seconds.toFixed(2)} s = ${Math.round(echoed / seconds)} /s ` +
     `(${((2 * bytes) / seconds / 1e6).toFixed(1)} MB/s both ways, window ${WINDOW})`,
 );
-console.log("alice", alice.stats());
-console.log("bob  ", bob.stats());
+const { packetsSent, packetsReceived, packetsDropped } = alice.stats();
+console.log(`alice: sent ${packetsSent}, received ${packetsReceived}, dropped ${packetsDropped}`);
+const b = bob.stats();
+console.log(`bob:   sent ${b.packetsSent}, received ${b.packetsReceived}, dropped ${b.packetsDropped}`);
 alice.close();
 bob.close();

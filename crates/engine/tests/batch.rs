@@ -43,12 +43,11 @@ fn big_receiver(addr: &str) -> (Socket, u16) {
     (s, port)
 }
 
+/// A drain function: the batched one or the portable one.
+type Drain = fn(&Socket, &mut dyn FnMut(&Ipv6Addr, u16, &[u8])) -> std::io::Result<()>;
+
 /// Drains `s` with `drain` until `n` datagrams arrived (bounded); returns (len, payload) pairs.
-fn collect(
-    s: &Socket,
-    n: usize,
-    drain: fn(&Socket, &mut dyn FnMut(&Ipv6Addr, u16, &[u8])) -> std::io::Result<()>,
-) -> Vec<Vec<u8>> {
+fn collect(s: &Socket, n: usize, drain: Drain) -> Vec<Vec<u8>> {
     let mut got = Vec::new();
     let deadline = Instant::now() + DEADLINE;
     while got.len() < n && Instant::now() < deadline {

@@ -6,19 +6,28 @@
  * - anything but white space or a `;` comment after the value is a mistake (Godot ignores it).
  *
  * Values come back in the codec's JS forms: an int as a number (a bigint beyond 2^53), a float as
- * a number, or as `Float` when integral so it stays a float when encoded (`1.0`), every
+ * a number, or as `Float` when integral so it stays a float when encoded (`1.0`); the components
+ * of Vector2, Rect2, Transform3D ... (Godot's `real_t`) and of Color are rounded to float32 as a
+ * single-precision Godot build (every shipped game) stores them; every
  * Dictionary as `Dictionary` (any key type, insertion order), typed containers as `TypedArray` /
  * typed `Dictionary`, packed number arrays as typed arrays, objects as `GodotObject` (nothing is
  * instantiated). Old names Godot still reads (`Transform`, `Quat`, `PoolIntArray`, `Matrix3` ...)
  * are read too. Resource references cannot be loaded outside Godot and are refused.
  */
 import { VariantType } from "./variant-type.js";
-import { builtinType, classType, scriptType, type ContainerType } from "./container-type.js";
+import {
+  ENCODED_OBJECT_AS_ID_CLASS,
+  builtinType,
+  classType,
+  scriptType,
+  type ContainerType,
+} from "./container-type.js";
 import {
   AABB,
   Basis,
   Callable,
   Color,
+  EncodedObjectAsID,
   Float,
   GodotObject,
   NodePath,
@@ -72,8 +81,16 @@ function specialFloat(identifier: string): number | undefined {
   }
 }
 
-function asReal(arg: NumberArg): number {
+function asDouble(arg: NumberArg): number {
   return "int" in arg ? Number(arg.int) : arg.float;
+}
+
+/**
+ * A `real_t` component as a single-precision Godot build stores it (float32), so a value reads
+ * back as Godot holds it and writes out again with the same digits.
+ */
+function asReal(arg: NumberArg): number {
+  return Math.fround(asDouble(arg));
 }
 
 /** C++'s double-to-int conversion as x86 does it: truncation, INT_MIN when out of range or NaN. */
@@ -102,9 +119,12 @@ function intValue(v: bigint): number | bigint {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
-/** A FLOAT value in the codec's form: integral floats are wrapped so they stay FLOAT. */
+/**
+ * A FLOAT value in the codec's form (as lossless decoding returns it): a float the encoder would
+ * take for an int (a safe integer, not -0) is wrapped in `Float`; any other number is a float.
+ */
 function floatValue(v: number): number | Float {
-  return Number.isInteger(v) ? new Float(v) : v;
+  return Number.isSafeInteger(v) && !Object.is(v, -0) ? new Float(v) : v;
 }
 
 /** The built-in type names a typed container may name (`Nil` is not one of them, as in Godot). */
@@ -163,7 +183,7 @@ defineConstructor(["Projection"], 16, (a) => {
   return new Projection(col(0), col(4), col(8), col(12));
 });
 defineConstructor(["Color"], 4, (a) => {
-  const [r, g, b, alpha] = a.map((x) => Math.fround(asReal(x))) as [number, number, number, number];
+  const [r, g, b, alpha] = a.map(asReal) as [number, number, number, number];
   return new Color(r, g, b, alpha);
 });
 defineConstructor(["PackedInt32Array", "PackedIntArray", "PoolIntArray", "IntArray"], "any", (a) =>
@@ -173,7 +193,7 @@ defineConstructor(["PackedInt64Array"], "any", (a) => BigInt64Array.from(a.map(a
 defineConstructor(["PackedFloat32Array", "PackedRealArray", "PoolRealArray", "FloatArray"], "any", (a) =>
   Float32Array.from(a.map(asReal)),
 );
-defineConstructor(["PackedFloat64Array"], "any", (a) => Float64Array.from(a.map(asReal)));
+defineConstructor(["PackedFloat64Array"], "any", (a) => Float64Array.from(a.map(asDouble)));
 // Packed vector arrays take a flat list of components; a partial last element is dropped (Godot).
 defineConstructor(["PackedVector2Array", "PoolVector2Array", "Vector2Array"], "any", (a) => {
   const v = a.map(asReal);
@@ -194,7 +214,7 @@ defineConstructor(["PackedVector4Array", "PoolVector4Array", "Vector4Array"], "a
   return out;
 });
 defineConstructor(["PackedColorArray", "PoolColorArray", "ColorArray"], "any", (a) => {
-  const v = a.map((x) => Math.fround(asReal(x)));
+  const v = a.map(asReal);
   const out = new PackedColorArray();
   for (let i = 0; i + 4 <= v.length; i += 4) out.push(new Color(v[i], v[i + 1], v[i + 2], v[i + 3]));
   return out;
@@ -409,8 +429,11 @@ class Parser {
     this.expectPunct(")", "Expected ')'");
   }
 
-  /** `Object(Class,"prop":value,...)`: kept as data, never instantiated. */
-  private parseObject(depth: number): GodotObject {
+  /**
+   * `Object(Class,"prop":value,...)`: kept as data, never instantiated. Godot's stand-in for an
+   * object sent as an id, `Object(EncodedObjectAsID,"object_id":N)`, reads back as that id.
+   */
+  private parseObject(depth: number): GodotObject | EncodedObjectAsID {
     this.expectPunct("(", "Expected '('");
     const cls = this.next();
     if (cls.kind !== "identifier") this.fail("Expected identifier with type of object", cls);
@@ -419,7 +442,7 @@ class Parser {
     let needComma = false;
     for (;;) {
       const token = this.next();
-      if (token.kind === "punct" && token.value === ")") return object;
+      if (token.kind === "punct" && token.value === ")") return asEncodedId(object) ?? object;
       if (token.kind === "eof") this.fail("Unexpected EOF while parsing Object()", token);
       if (needComma) {
         if (token.kind !== "punct" || token.value !== ",") this.fail("Expected '}' or ','", token);
@@ -548,6 +571,16 @@ class Parser {
     }
     return out;
   }
+}
+
+/** An `EncodedObjectAsID` written as a generic object, back in its own form. */
+function asEncodedId(object: GodotObject): EncodedObjectAsID | undefined {
+  if (object.className !== ENCODED_OBJECT_AS_ID_CLASS || object.properties.length !== 1) return undefined;
+  const id = object.get("object_id");
+  // Godot writes the id as a signed int64.
+  if (typeof id === "number" && Number.isSafeInteger(id)) return new EncodedObjectAsID(BigInt.asUintN(64, BigInt(id)));
+  if (typeof id === "bigint") return new EncodedObjectAsID(BigInt.asUintN(64, id));
+  return undefined;
 }
 
 interface XYZW {

@@ -126,7 +126,13 @@ class Writer {
     return `"${this.singleLine ? cEscape(s) : cEscapeMultiline(s)}"`;
   }
 
-  write(value: unknown, depth: number): string {
+  /**
+   * `hint` is the element type of the typed container holding `value`: there a plain number is a
+   * float (Godot stores `Array[float]` elements as floats) and a plain string a StringName.
+   */
+  write(value: unknown, depth: number, hint?: VariantType): string {
+    if (hint === VariantType.FLOAT && typeof value === "number") return floatToText(value);
+    if (hint === VariantType.STRING_NAME && typeof value === "string") return `&"${cEscape(value)}"`;
     const type = variantTypeOf(value);
     if (type === undefined) {
       const what = typeof value === "object" ? (value?.constructor?.name ?? "object") : typeof value;
@@ -281,15 +287,19 @@ class Writer {
     const keyType = typed.keyType ?? null;
     const valueType = typed.valueType ?? null;
     const isTyped = !isUntyped(keyType) || !isUntyped(valueType);
+    const keyHint = keyType?.kind === "builtin" ? keyType.type : undefined;
+    const valueHint = valueType?.kind === "builtin" ? valueType.type : undefined;
+    const entry = ([k, v]: [unknown, unknown]): string =>
+      `${this.write(k, depth + 1, keyHint)}: ${this.write(v, depth + 1, valueHint)}`;
     this.enter(value, depth);
     let body: string;
     if (entries.length === 0) {
       body = "{}";
     } else if (this.singleLine) {
-      body = `{${entries.map(([k, v]) => `${this.write(k, depth + 1)}: ${this.write(v, depth + 1)}`).join(", ")}}`;
+      body = `{${entries.map(entry).join(", ")}}`;
     } else {
       const sorted = entries.slice().sort((a, b) => compareKeys(a[0], b[0]));
-      body = `{\n${sorted.map(([k, v]) => `${this.write(k, depth + 1)}: ${this.write(v, depth + 1)}`).join(",\n")}\n}`;
+      body = `{\n${sorted.map(entry).join(",\n")}\n}`;
     }
     this.leave(value);
     if (!isTyped) return body;
@@ -297,10 +307,11 @@ class Writer {
   }
 
   private array(value: readonly unknown[], depth: number): string {
-    this.enter(value, depth);
-    const body = `[${value.map((v) => this.write(v, depth + 1)).join(", ")}]`;
-    this.leave(value);
     const elementType = (value as { elementType?: ContainerType }).elementType;
+    const hint = elementType?.kind === "builtin" ? elementType.type : undefined;
+    this.enter(value, depth);
+    const body = `[${value.map((v) => this.write(v, depth + 1, hint)).join(", ")}]`;
+    this.leave(value);
     if (elementType === undefined || isUntyped(elementType)) return body;
     return `Array[${containerTypeText(elementType)}](${body})`;
   }

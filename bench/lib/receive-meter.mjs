@@ -18,59 +18,60 @@ export class ReceiveMeter {
   }
 
   start(onDone) {
-    let phase = 0;
-    let tFirst = 0;
-    let tWin = 0;
-    let cpuWin = 0;
-    let countWin = 0;
-    let seqWin = 0;
-    let callsWin = 0;
-    let lastCount = 0;
-    let lastRx = nowMicros();
-    const finish = (result) => {
-      clearInterval(timer);
-      process.stdout.write(JSON.stringify(result) + "\n");
-      Promise.resolve(onDone()).finally(() => setImmediate(() => process.exit(result.error ? 1 : 0)));
-    };
-    const timer = setInterval(() => {
-      const t = nowMicros();
-      if (this.count !== lastCount) {
-        lastCount = this.count;
-        lastRx = t;
-      } else if (t - lastRx > this.idleMs * 1e3) {
-        finish({ impl: this.impl, error: "idle", phase, packets: this.count });
-        return;
-      }
-      if (phase === 0 && this.count > 0) {
-        phase = 1;
-        tFirst = t;
-      }
-      if (phase === 1 && t - tFirst >= this.warmupMs * 1e3) {
-        phase = 2;
-        tWin = t;
-        cpuWin = cpuMicros();
-        countWin = this.count;
-        seqWin = this.seq;
-        callsWin = this.calls;
-      } else if (phase === 2 && t - tWin >= this.windowMs * 1e3) {
-        const cpu = cpuMicros() - cpuWin;
-        const seconds = (nowMicros() - tWin) / 1e6;
-        const packets = this.count - countWin;
-        const span = (this.seq - seqWin) >>> 0;
-        const calls = this.calls - callsWin;
-        finish({
-          impl: this.impl,
-          packets,
-          seconds,
-          pps: Math.round(packets / seconds),
-          cpuUs: Math.round(cpu),
-          cpuUsPerPacket: packets ? cpu / packets : 0,
-          seqSpan: span,
-          loss: span ? Math.max(0, 1 - packets / span) : 0,
-          packetsPerCall: calls ? packets / calls : undefined,
-          rssMB: Math.round(process.memoryUsage().rss / 1048576),
-        });
-      }
-    }, 5);
+    this.timer = setInterval(() => this.tick(), 5);
+    this.onDone = onDone;
+    this.phase = 0;
+    this.lastCount = 0;
+    this.lastRx = nowMicros();
+  }
+
+  finish(result) {
+    if (this.finished) return;
+    this.finished = true;
+    clearInterval(this.timer);
+    process.stdout.write(JSON.stringify(result) + "\n");
+    Promise.resolve(this.onDone()).finally(() => setImmediate(() => process.exit(result.error ? 1 : 0)));
+  }
+
+  tick() {
+    if (this.finished || !this.onDone) return;
+    const t = nowMicros();
+    if (this.count !== this.lastCount) {
+      this.lastCount = this.count;
+      this.lastRx = t;
+    } else if (t - this.lastRx > this.idleMs * 1e3) {
+      this.finish({ impl: this.impl, error: "idle", phase: this.phase, packets: this.count });
+      return;
+    }
+    if (this.phase === 0 && this.count > 0) {
+      this.phase = 1;
+      this.tFirst = t;
+    }
+    if (this.phase === 1 && t - this.tFirst >= this.warmupMs * 1e3) {
+      this.phase = 2;
+      this.tWin = t;
+      this.cpuWin = cpuMicros();
+      this.countWin = this.count;
+      this.seqWin = this.seq;
+      this.callsWin = this.calls;
+    } else if (this.phase === 2 && t - this.tWin >= this.windowMs * 1e3) {
+      const cpu = cpuMicros() - this.cpuWin;
+      const seconds = (nowMicros() - this.tWin) / 1e6;
+      const packets = this.count - this.countWin;
+      const span = (this.seq - this.seqWin) >>> 0;
+      const calls = this.calls - this.callsWin;
+      this.finish({
+        impl: this.impl,
+        packets,
+        seconds,
+        pps: Math.round(packets / seconds),
+        cpuUs: Math.round(cpu),
+        cpuUsPerPacket: packets ? cpu / packets : 0,
+        seqSpan: span,
+        loss: span ? Math.max(0, 1 - packets / span) : 0,
+        packetsPerCall: calls ? packets / calls : undefined,
+        rssMB: Math.round(process.memoryUsage().rss / 1048576),
+      });
+    }
   }
 }

@@ -16,6 +16,7 @@ const mode = args.mode ?? "event";
 const queue = args.queue ?? 4 << 20; // the bounded queue's size; the OS buffer is separate
 const meter = new ReceiveMeter(`godot-${mode}`, args);
 let closed = false;
+const BUDGET = 4096; // packets per wake-up in the getPacket loops
 
 if (mode === "native") {
   const { NativePeer } = loadNative();
@@ -58,32 +59,40 @@ if (mode === "native") {
       for await (const packet of peer) {
         meter.count++;
         meter.seq = packet.data.readUInt32LE(0);
+        // Under a flood the loop may never yield to the event loop (see README): keep time here.
+        if ((meter.count & 4095) === 0) meter.tick();
       }
     })();
   } else if (mode === "drain") {
     (async () => {
       while (!closed) {
         await peer.wait({ timeout: 200 });
-        while (peer.getAvailablePacketCount() > 0) {
+        // Godot's loop never ends while packets keep coming: bound it per wake-up like a game
+        // frame would, so timers and the window still run.
+        for (let budget = BUDGET; budget > 0 && peer.getAvailablePacketCount() > 0; budget--) {
           const data = peer.getPacket();
           meter.count++;
           meter.seq = data.readUInt32LE(0);
         }
         meter.calls++;
+        meter.tick();
       }
     })();
   } else if (mode === "drain-n") {
     (async () => {
       while (!closed) {
         await peer.wait({ timeout: 200 });
-        for (let n = peer.getAvailablePacketCount(); n > 0; n = peer.getAvailablePacketCount()) {
+        let budget = BUDGET;
+        for (let n = peer.getAvailablePacketCount(); n > 0 && budget > 0; n = peer.getAvailablePacketCount()) {
           for (let i = 0; i < n; i++) {
             const data = peer.getPacket();
             meter.count++;
             meter.seq = data.readUInt32LE(0);
           }
+          budget -= n;
         }
         meter.calls++;
+        meter.tick();
       }
     })();
   } else {

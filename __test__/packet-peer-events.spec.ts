@@ -205,6 +205,23 @@ test("'error': a connected socket's ICMP port-unreachable is reported as UDPSock
   t.true(peer.isBound(), "the socket keeps working");
 });
 
+test("socket errors without an 'error' listener are counted, not thrown; delivery goes on", async (t) => {
+  const closedPort = releasedPort("127.0.0.1");
+  const { peer, port } = boundPeer(t);
+  const got = collect(peer);
+  t.is(peer.connectToHost("127.0.0.1", closedPort), GodotError.OK);
+  t.is(peer.putPacket(Buffer.from("nobody home")), GodotError.OK);
+  await until(() => peer.socketErrors === 1, "the counted error");
+  t.is(peer.listenerCount("error"), 0);
+  // Still delivering: reconnect to a live host and receive from it.
+  const { peer: host, port: hostPort } = boundPeer(t);
+  t.is(peer.connectToHost("127.0.0.1", hostPort), GodotError.OK);
+  host.setDestAddress("127.0.0.1", port);
+  host.putPacket(Buffer.from("alive"));
+  await until(() => got.length === 1, "an event after the error");
+  t.is(got[0]!.data.toString(), "alive");
+});
+
 // ---------------------------------------------------------------------------------------------
 // for await
 
@@ -485,4 +502,28 @@ test("ref() (the default): a peer with a 'packet' listener keeps the process ali
   t.is(peer.getPacket().toString(), "pong ping");
   peer.putPacket(Buffer.from("close"));
   t.is(await withDeadline(exited, "the child exits after close()", 15_000), 0);
+});
+
+test("a throwing 'packet' listener surfaces as an uncaught exception and delivery continues", async (t) => {
+  const { child, lines, exited } = runChild(`
+    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
+    const peer = new PacketPeerUDP();
+    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
+    process.on("uncaughtException", (err) => console.log("uncaught " + err.message));
+    peer.on("packet", (data) => {
+      const text = data.toString();
+      if (text === "throw") throw new Error("listener failed");
+      console.log("got " + text);
+      peer.close();
+    });
+    console.log("ready " + peer.getLocalPort());
+  `);
+  t.teardown(() => child.kill());
+  await withDeadline(until(() => lines.length > 0, "ready line", 15_000), "child ready", 15_000);
+  const { peer } = boundPeer(t);
+  peer.setDestAddress("127.0.0.1", Number(lines[0]!.split(" ")[1]));
+  peer.putPacket(Buffer.from("throw"));
+  peer.putPacket(Buffer.from("after"));
+  t.is(await withDeadline(exited, "the child exits after the second packet", 15_000), 0);
+  t.deepEqual(lines.slice(1).sort(), ["got after", "uncaught listener failed"]);
 });

@@ -161,6 +161,14 @@ pub fn drain_portable(
     })
 }
 
+/// Lets the kernel coalesce received GSO batches (Linux UDP_GRO); a no-op elsewhere.
+pub fn enable_gro(sock: &Socket) {
+    #[cfg(target_os = "linux")]
+    mmsg::enable_gro(sock);
+    #[cfg(not(target_os = "linux"))]
+    let _ = sock;
+}
+
 /// Sends every non-empty packet of `packets` as its own datagram. Returns how many were sent
 /// before an error (the error with it), or all of them.
 pub fn send_many(
@@ -244,6 +252,8 @@ mod mmsg {
         names: Vec<libc::sockaddr_storage>,
         iovs: Vec<libc::iovec>,
         hdrs: Vec<libc::mmsghdr>,
+        /// Room for a `UDP_GRO` control message per slot.
+        ctrl: Vec<[u64; CMSG_WORDS]>,
     }
 
     impl RecvScratch {
@@ -256,6 +266,7 @@ mod mmsg {
                 names: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
                 iovs: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
                 hdrs: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
+                ctrl: vec![[0; CMSG_WORDS]; RECV_BATCH],
             }
         }
     }
@@ -279,8 +290,8 @@ mod mmsg {
                     h.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
                     h.msg_iov = &mut s.iovs[i];
                     h.msg_iovlen = 1;
-                    h.msg_control = std::ptr::null_mut();
-                    h.msg_controllen = 0;
+                    h.msg_control = s.ctrl[i].as_mut_ptr().cast();
+                    h.msg_controllen = CMSG_WORDS * 8;
                     h.msg_flags = 0;
                     s.hdrs[i].msg_len = 0;
                 }
@@ -307,11 +318,17 @@ mod mmsg {
                 for i in 0..n {
                     let len = s.hdrs[i].msg_len as usize;
                     let (addr, port) = from_storage(&s.names[i]);
-                    each(
-                        &addr,
-                        port,
-                        &s.bufs[i * MAX_DATAGRAM..i * MAX_DATAGRAM + len],
-                    );
+                    let data = &s.bufs[i * MAX_DATAGRAM..i * MAX_DATAGRAM + len];
+                    // A GRO-coalesced message holds several datagrams of `seg` bytes (the last
+                    // may be shorter): hand them over one by one.
+                    match gro_segment_size(&s.hdrs[i].msg_hdr) {
+                        Some(seg) if seg > 0 && len > seg => {
+                            for d in data.chunks(seg) {
+                                each(&addr, port, d);
+                            }
+                        }
+                        _ => each(&addr, port, data),
+                    }
                 }
                 // A short batch means the socket was empty when the kernel looked: done,
                 // without paying for one more call that would say "would block".
@@ -320,6 +337,42 @@ mod mmsg {
                 }
             }
         })
+    }
+
+    /// The `UDP_GRO` segment size the kernel attached to a received message, if any.
+    fn gro_segment_size(h: &libc::msghdr) -> Option<usize> {
+        if h.msg_controllen == 0 {
+            return None;
+        }
+        // SAFETY: the kernel filled msg_control/msg_controllen; the CMSG macros walk only within
+        // them, and the data of a UDP_GRO message is an int.
+        unsafe {
+            let mut c = libc::CMSG_FIRSTHDR(h);
+            while !c.is_null() {
+                if (*c).cmsg_level == libc::SOL_UDP && (*c).cmsg_type == libc::UDP_GRO {
+                    let seg = std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<libc::c_int>());
+                    return usize::try_from(seg).ok();
+                }
+                c = libc::CMSG_NXTHDR(h, c);
+            }
+        }
+        None
+    }
+
+    /// Asks the kernel to keep GSO batches whole on receive (UDP_GRO): one buffer for many
+    /// datagrams, split again by [`drain`]. Older kernels refuse; then nothing changes.
+    pub fn enable_gro(sock: &Socket) {
+        let on: libc::c_int = 1;
+        // SAFETY: a valid option buffer of the size given, on an open socket.
+        unsafe {
+            libc::setsockopt(
+                sock.as_raw_fd(),
+                libc::SOL_UDP,
+                libc::UDP_GRO,
+                (&on as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
     }
 
     struct SendScratch {

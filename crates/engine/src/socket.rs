@@ -92,6 +92,7 @@ impl UdpSocket {
             #[cfg(all(unix, not(any(target_os = "solaris", target_os = "illumos"))))]
             sock.set_reuse_port(true)?;
         }
+        crate::io::enable_gro(&sock);
         let readiness = Readiness::new(sock.as_raw_fd());
         Ok(UdpSocket {
             sock,

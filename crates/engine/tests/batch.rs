@@ -199,3 +199,35 @@ fn a_peer_drains_more_than_one_batch_in_one_call() {
     }
     rx.close();
 }
+
+#[test]
+fn gso_batches_into_a_gro_receiver_keep_boundaries() {
+    // The engine's own sockets ask for UDP_GRO: a GSO batch may arrive as one buffer, which
+    // the drain splits back into datagrams (Godot's per-datagram accounting still applies).
+    let mut rx = PacketPeerUdp::new();
+    assert_eq!(rx.bind(0, "127.0.0.1", 1 << 20, false), OK);
+    let port = rx.local_port();
+    let mut sizes = vec![1000; 50];
+    sizes.push(1);
+    let packets: Vec<Vec<u8>> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| packet(i, n))
+        .collect();
+    let slices: Vec<&[u8]> = packets.iter().map(|p| p.as_slice()).collect();
+    let mut tx = sender("127.0.0.1", port);
+    assert_eq!(tx.put_packets(&slices), OK);
+    assert_eq!(wait_count(&mut rx, 51), 51);
+    for (i, want) in packets.iter().enumerate() {
+        assert_eq!(
+            rx.get_packet(|a, b| [a, b].concat()).as_ref(),
+            Ok(want),
+            "datagram {i}"
+        );
+        assert_eq!(rx.packet_port(), tx.local_port());
+    }
+    assert_eq!(rx.stats().packets_received, 51);
+    assert_eq!(rx.stats().bytes_received, 50 * 1000 + 1);
+    rx.close();
+    tx.close();
+}

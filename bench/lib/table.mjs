@@ -20,7 +20,7 @@ export function medianResult(results) {
 export function fmt(x, digits = 2) {
   if (x === undefined || x === null || Number.isNaN(x)) return "-";
   if (typeof x === "string") return x;
-  if (Math.abs(x) >= 1e5) return Math.round(x).toLocaleString("en-US");
+  if (Math.abs(x) >= 1e4 || (digits === 0 && Number.isInteger(Math.round(x)))) return Math.round(x).toLocaleString("en-US");
   return x.toFixed(digits);
 }
 

@@ -144,6 +144,27 @@ test("a slow consumer leaves new remotes pending, bounded by maxPendingConnectio
   t.is(server.pendingConnectionCount, 0);
 });
 
+test("event mode keeps Godot's limit: a burst of new remotes beyond maxPendingConnections is cut and counted", async (t) => {
+  const server = listeningServer(t);
+  const port = server.getLocalPort();
+  server.maxPendingConnections = 4;
+  const accepted: number[] = [];
+  server.on("connection", (peer) => void accepted.push(peer.getPacketPort()));
+  // Sent in one synchronous burst: the readiness callback can only run after it, and its poll()
+  // finds all ten datagrams at once.
+  const clients = Array.from({ length: 10 }, () => clientOf(t, port));
+  for (const c of clients) send(t, c, "burst");
+  t.true(await until(() => accepted.length === 4 && server.stats().packetsDropped === 6));
+  t.deepEqual(accepted, clients.slice(0, 4).map((c) => c.getLocalPort()));
+
+  // The dropped remotes were not remembered: once they send again they are accepted.
+  for (const c of clients.slice(4)) {
+    send(t, c, "again");
+    t.true(await until(() => accepted.length === clients.indexOf(c) + 1));
+  }
+  t.deepEqual(accepted, clients.map((c) => c.getLocalPort()));
+});
+
 test("taken peers' 'packet' events also fire when the server is polled Godot-style", async (t) => {
   const server = listeningServer(t);
   const client = clientOf(t, server.getLocalPort());

@@ -383,6 +383,7 @@ test("routing with 1,000 clients: every taken peer gets only its own datagrams",
 test("replies from many taken peers reach their own clients", async (t) => {
   const server = listeningServer(t);
   const port = server.getLocalPort();
+  server.maxPendingConnections = 32; // above the default 16
   const clients = Array.from({ length: 20 }, () => clientOf(t, port));
   for (const [i, c] of clients.entries()) send(t, c, `hello ${i}`);
   t.true(await pendingReached(server, clients.length));

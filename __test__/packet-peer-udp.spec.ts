@@ -255,6 +255,48 @@ test("the returned Buffer is the caller's: later packets do not change it", asyn
   t.is(first.toString(), "first");
 });
 
+test("getPackets(max): a batch of queued packets, oldest first, with senders; the rest stays queued", async (t) => {
+  const { peer, port } = boundPeer(t, "*");
+  const { peer: s4, port: p4 } = boundPeer(t, "127.0.0.1");
+  const { peer: s6, port: p6 } = boundPeer(t, "::1");
+  s4.setDestAddress("127.0.0.1", port);
+  s6.setDestAddress("::1", port);
+  for (let i = 0; i < 10; i++) (i % 2 === 0 ? s4 : s6).putPacket(payload(i, 10 + i));
+  await untilCount(peer, 10);
+  const first = peer.getPackets(4);
+  t.deepEqual(
+    first.map((p) => [p.data.readUInt32BE(0), p.address, p.port, p.family, p.size]),
+    [0, 1, 2, 3].map((i) => [i, i % 2 === 0 ? "127.0.0.1" : V6, i % 2 === 0 ? p4 : p6, i % 2 === 0 ? "IPv4" : "IPv6", 10 + i]),
+  );
+  t.is(peer.getPacketError(), GodotError.OK);
+  t.is(peer.getPacketIp(), V6, "the last packet returned");
+  t.is(peer.getPacketPort(), p6);
+  t.is(peer.getAvailablePacketCount(), 6);
+  t.is(peer.getPacket().readUInt32BE(0), 4, "getPacket continues where the batch stopped");
+  const rest = peer.getPackets();
+  t.deepEqual(rest.map((p) => p.data.readUInt32BE(0)), [5, 6, 7, 8, 9]);
+  t.true(rest.every((p) => p.data.equals(payload(p.data.readUInt32BE(0), p.size))));
+  t.deepEqual(peer.getPackets(), []);
+  t.is(peer.getPacketError(), GodotError.ERR_UNAVAILABLE);
+  t.deepEqual(newPeer(t).getPackets(), []);
+  t.throws(() => peer.getPackets(1.5), { instanceOf: TypeError });
+});
+
+test("getPackets() takes more than one native batch in one call (600 datagrams)", async (t) => {
+  const { peer, port } = boundPeer(t);
+  const { peer: sender } = boundPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  for (let i = 0; i < 600; i++) {
+    sender.putPacket(payload(i, 50));
+    if (i % 50 === 49) peer.getAvailablePacketCount();
+  }
+  await untilCount(peer, 600);
+  const all = peer.getPackets();
+  t.is(all.length, 600);
+  t.true(all.every((p, i) => p.data.readUInt32BE(0) === i));
+  t.is(peer.droppedPackets, 0);
+});
+
 // ---------------------------------------------------------------------------------------------
 // putPacket / putPackets / setDestAddress
 

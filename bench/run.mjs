@@ -263,13 +263,16 @@ async function sectionMemory(godot) {
   if (!godot) return;
   const count = quick ? 2_000_000 : 10_000_000;
   log(`\n## Memory: ${count.toLocaleString("en-US")} packets of 32 bytes into a peer nobody reads\n`);
-  const queues = [65536, 16 << 20];
+  // Godot sizes the ring to the smallest power of two strictly greater than recvBufSize: these
+  // values give rings of exactly 64 KiB and 16 MiB, so configured size and ring size agree.
+  const queues = [65535, (16 << 20) - 1];
   const rows = [];
   json.sections.memory = {};
   for (const q of queues) {
     const rx = startProcess(node, [js("memory/flood-receiver.mjs"), "--queue", String(q), "--idle-ms", "1500"], { cpu: RX_CPU, timeoutMs: 120000 });
     const port = await rx.ready;
-    const g = startProcess(c("gso-sender"), ["--host", "127.0.0.1", "--port", String(port), "--size", "32", "--count", String(count), "--duration-ms", "60000"], {
+    const gen = generator();
+    const g = startProcess(gen.cmd, [...gen.args, "--host", "127.0.0.1", "--port", String(port), "--size", "32", "--count", String(count), "--duration-ms", "60000"], {
       cpu: TX_CPU,
       timeoutMs: 120000,
     });
@@ -281,9 +284,10 @@ async function sectionMemory(godot) {
       continue;
     }
     const accounted = r.received + r.dropped + r.kernelDrops;
-    const limitMB = q / 1048576 + 10;
+    const ring = q + 1;
+    const limitMB = ring / 1048576 + 10;
     rows.push([
-      `${fmt(q / 1024, 0)} KiB`,
+      ring >= 1 << 20 ? `${ring / 1048576} MiB` : `${ring / 1024} KiB`,
       fmt(sent, 0),
       fmt(r.received, 0),
       fmt(r.dropped, 0),
@@ -295,7 +299,7 @@ async function sectionMemory(godot) {
     ]);
     json.sections.memory[q] = { ...r, sent };
   }
-  log(table(["queue size", "sent", "queued (stats)", "queue drops", "kernel drops", "unaccounted", "RSS growth", "limit", "target"], rows));
+  log(table(["queue (ring) size", "sent", "queued (stats)", "queue drops", "kernel drops", "unaccounted", "RSS growth", "limit", "target"], rows));
   log("\nkernel drops: /proc/net/snmp Udp RcvbufErrors, before/after (system-wide: other UDP traffic on the machine counts too).");
 }
 

@@ -1,0 +1,423 @@
+// The godot-udp command, end to end: the built CLI (node dist/cli/main.js) runs as a child process
+// against real sockets on loopback. Every child is bounded by a timeout and killed in teardown.
+import test from "ava";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createSocket, type Socket } from "node:dgram";
+import { readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { GodotError, PacketPeerUDP } from "../src-ts/index.js";
+import { GodotObject, Vector2 } from "../src-ts/variant/index.js";
+
+const ROOT = resolve(__dirname, "..");
+const CLI = join(ROOT, "dist", "cli", "main.js");
+const CHILD_TIMEOUT_MS = 20_000;
+const LISTENING = /listening on (?:\[[^\]]+\]|[^\s:]+):(\d+)/;
+
+// ------------------------------------------------------------------------------------------------
+// Harness
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function builtMtime(): number {
+  try {
+    return Math.min(statSync(CLI).mtimeMs, statSync(join(ROOT, "dist", "index.js")).mtimeMs);
+  } catch {
+    return 0;
+  }
+}
+
+test.before(() => {
+  if (builtMtime() >= newestMtime(join(ROOT, "src-ts"))) return;
+  try {
+    execFileSync("npm", ["run", "build:ts"], { cwd: ROOT, stdio: "pipe", timeout: 180_000 });
+  } catch (err) {
+    const output = err instanceof Error && "stderr" in err ? String((err as { stderr: unknown }).stderr) : String(err);
+    throw new Error(`cli.spec needs dist/ built from the current sources, and "npm run build:ts" failed:\n${output}`);
+  }
+  if (builtMtime() < newestMtime(join(ROOT, "src-ts"))) {
+    throw new Error('cli.spec: dist/ is still older than src-ts/ after "npm run build:ts"');
+  }
+});
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the first match of `pattern` in stdout; rejects if the child exits first or time runs out. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children = new Set<ChildProcess>();
+
+test.afterEach.always(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  children.clear();
+});
+
+function start(args: string[]): Run {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let out = "";
+  let err = "";
+  const listeners = new Set<() => void>();
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+    for (const l of listeners) l();
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    err += chunk;
+  });
+  const killer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
+    child.on("close", (code, signal) => {
+      clearTimeout(killer);
+      for (const l of listeners) l();
+      resolveExit({ code, signal });
+    });
+  });
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor(pattern, timeoutMs = 10_000) {
+      return new Promise((resolveMatch, reject) => {
+        const check = (): void => {
+          const m = out.match(pattern);
+          if (m) {
+            done();
+            resolveMatch(m);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            done();
+            reject(new Error(`exited before ${pattern}: stdout=${JSON.stringify(out)} stderr=${JSON.stringify(err)}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no ${pattern} within ${timeoutMs} ms: stdout=${JSON.stringify(out)} stderr=${JSON.stringify(err)}`));
+        }, timeoutMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** Runs the CLI to completion. */
+async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const r = start(args);
+  const { code } = await r.exited;
+  return { code, stdout: r.stdout(), stderr: r.stderr() };
+}
+
+/** Starts a receiving command on a free loopback port; resolves once it listens. */
+async function startListening(command: "listen" | "echo", args: string[] = []): Promise<Run & { port: number }> {
+  const r = start([command, "0", "--bind", "127.0.0.1", ...args]);
+  const m = await r.waitFor(args.includes("--json") ? /"event":"listening".*"port":(\d+)/ : LISTENING);
+  return Object.assign(r, { port: Number(m[1]) });
+}
+
+function lines(text: string): string[] {
+  return text.split("\n").filter((l) => l !== "");
+}
+
+/** A loopback socket that receives and never answers. */
+async function silentSocket(): Promise<{ socket: Socket; port: number }> {
+  const socket = createSocket("udp4");
+  await new Promise<void>((ok) => socket.bind(0, "127.0.0.1", ok));
+  return { socket, port: socket.address().port };
+}
+
+// ------------------------------------------------------------------------------------------------
+// listen + send
+
+test.serial("listen prints what send sent, in Godot's text form, and stops after --count", async (t) => {
+  const values: Array<[string, string]> = [
+    ["42", "42"],
+    ["1.0", "1.0"],
+    ['"hello"', '"hello"'],
+    ["Vector2(1, 2)", "Vector2(1, 2)"],
+    ['{"hp": 10, "pos": Vector3(0, 1.5, -2)}', '{"hp": 10, "pos": Vector3(0, 1.5, -2)}'],
+    ["Array[int]([1, 2, 3])", "Array[int]([1, 2, 3])"],
+    ['&"jump"', '&"jump"'],
+    ["PackedByteArray(1, 2, 3)", "PackedByteArray(1, 2, 3)"],
+    ["#ff8000", "Color(1, 0.5019608, 0, 1)"],
+    ['{"name": "x", "list": [1, 2.5, true, null]}', '{"name": "x", "list": [1, 2.5, true, null]}'],
+  ];
+  const listen = await startListening("listen", ["--count", String(values.length)]);
+  for (const [value, shown] of values) {
+    const sent = await run(["send", "127.0.0.1", String(listen.port), value]);
+    t.is(sent.code, 0, sent.stderr);
+    t.regex(sent.stdout, new RegExp(`^sent .* to 127\\.0\\.0\\.1:${listen.port}\\n$`));
+    await listen.waitFor(new RegExp(`  ${escapeRegExp(shown)}\\n`));
+  }
+  const { code } = await listen.exited;
+  t.is(code, 0);
+  const out = lines(listen.stdout());
+  t.is(out[0], `listening on 127.0.0.1:${listen.port}`);
+  const packets = out.slice(1, -1);
+  t.is(packets.length, values.length);
+  values.forEach(([, shown], i) => {
+    t.regex(packets[i] ?? "", /^\d\d:\d\d:\d\d\.\d{3}  127\.0\.0\.1:\d+  \d+ B  /);
+    t.true(packets[i]?.endsWith(`  ${shown}`), `${packets[i]} should show ${shown}`);
+  });
+  t.regex(out.at(-1) ?? "", /^summary: 10 packets \(\d+ B\) received in [\d.]+ s, [\d.,]+ pkt\/s, .*; 0 dropped; 0 not Variants$/);
+  t.is(listen.stderr(), "", "nothing extra when piped");
+});
+
+test.serial("listen --json prints one JSON object per line", async (t) => {
+  const listen = await startListening("listen", ["--json", "--count", "2"]);
+  t.is((await run(["send", "127.0.0.1", String(listen.port), "Vector2(1, 2)"])).code, 0);
+  t.is((await run(["send", "127.0.0.1", String(listen.port), '{"hp": 10, "big": 9007199254740993}'])).code, 0);
+  t.is((await listen.exited).code, 0);
+  const records = lines(listen.stdout()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.deepEqual(records[0], { event: "listening", address: "127.0.0.1", port: listen.port });
+  t.like(records[1], {
+    event: "packet",
+    address: "127.0.0.1",
+    size: 12,
+    variantType: "Vector2",
+    value: { x: 1, y: 2 },
+    text: "Vector2(1, 2)",
+  });
+  t.like(records[2], { variantType: "Dictionary", value: { hp: 10, big: "9007199254740993" } });
+  t.like(records[3], { event: "summary", verb: "received", packets: 2, dropped: 0, undecodable: 0 });
+  t.is(records.length, 4);
+});
+
+test.serial("listen --hex dumps the bytes; a packet that is no Variant is shown as hex", async (t) => {
+  const listen = await startListening("listen", ["--hex", "--count", "2"]);
+  t.is((await run(["send", "127.0.0.1", String(listen.port), "hello", "--raw"])).code, 0);
+  t.is((await run(["send", "127.0.0.1", String(listen.port), "7"])).code, 0);
+  t.is((await listen.exited).code, 0);
+  const out = listen.stdout();
+  t.regex(out, /  5 B  \(not a Variant: ERR_INVALID_DATA at byte 0: .*\) 68 65 6c 6c 6f\n    0000  68 65 6c 6c 6f .* hello\n/);
+  t.regex(out, /  8 B  7\n    0000  02 00 00 00 07 00 00 00 .*\n/);
+  t.regex(out, /; 1 not Variants\n$/);
+});
+
+test.serial("listen --exact writes dictionaries as var_to_str does (sorted keys, one per line)", async (t) => {
+  const listen = await startListening("listen", ["--exact", "--count", "1"]);
+  t.is((await run(["send", "127.0.0.1", String(listen.port), '{"z": 1, "a": Vector2(0.5, 2)}'])).code, 0);
+  t.is((await listen.exited).code, 0);
+  t.regex(listen.stdout(), / B  \{\n"a": Vector2\(0\.5, 2\),\n"z": 1\n\}\n/);
+});
+
+test.serial("listen refuses objects unless --allow-objects, as Godot's get_var does", async (t) => {
+  const client = new PacketPeerUDP();
+  try {
+    for (const allow of [false, true]) {
+      const listen = await startListening("listen", ["--count", "1", ...(allow ? ["--allow-objects"] : [])]);
+      t.is(client.setDestAddress("127.0.0.1", listen.port), GodotError.OK);
+      t.is(client.putVar(new GodotObject("Node", [["name", "Player"]]), true), GodotError.OK);
+      t.is((await listen.exited).code, 0);
+      if (allow) t.regex(listen.stdout(), /  Object\(Node,"name":"Player"\)\n/);
+      else t.regex(listen.stdout(), /\(not a Variant: ERR_UNAUTHORIZED/);
+    }
+  } finally {
+    client.close();
+  }
+});
+
+test.serial("send --repeat and --interval send several packets; the summary counts them", async (t) => {
+  const listen = await startListening("listen", ["--count", "3"]);
+  const sent = await run(["send", "127.0.0.1", String(listen.port), "Vector3i(1, 2, 3)", "--repeat", "3", "--interval", "20"]);
+  t.is(sent.code, 0, sent.stderr);
+  t.regex(sent.stdout, /^sent Vector3i\(1, 2, 3\) \(16 B\) to 127\.0\.0\.1:\d+, 3 times\nsummary: 3 packets \(48 B\) sent in /);
+  t.is((await listen.exited).code, 0);
+  t.is(lines(listen.stdout()).filter((l) => l.endsWith("  Vector3i(1, 2, 3)")).length, 3);
+});
+
+test.serial("send: a value that is not Godot text says where it failed (exit code 2)", async (t) => {
+  const { socket, port } = await silentSocket();
+  try {
+    const r = await run(["send", "127.0.0.1", String(port), "Vector2(1, 2"]);
+    t.is(r.code, 2);
+    t.regex(r.stderr, /^godot-udp send: <value> is not a Godot value \(nor JSON\): Expected ',' or '\)' in constructor at line 1, column 13 \(offset 12\)\n  Vector2\(1, 2\n {14}\^\n/);
+    t.regex(r.stderr, /Usage: godot-udp send/);
+    const bare = await run(["send", "127.0.0.1", String(port), "hello"]);
+    t.is(bare.code, 2);
+    t.regex(bare.stderr, /Unexpected identifier 'hello' at line 1, column 1/);
+  } finally {
+    socket.close();
+  }
+});
+
+// ------------------------------------------------------------------------------------------------
+// echo
+
+test.serial("echo answers a PacketPeerUDP client with the same bytes", async (t) => {
+  const echo = await startListening("echo", ["--count", "2"]);
+  const client = new PacketPeerUDP();
+  try {
+    t.is(client.bind(0, "127.0.0.1"), GodotError.OK);
+    t.is(client.setDestAddress("127.0.0.1", echo.port), GodotError.OK);
+    for (const value of [new Vector2(1, 2), "ping"]) {
+      t.is(client.putVar(value), GodotError.OK);
+      t.is(await client.wait({ timeout: 5000 }), GodotError.OK);
+      t.deepEqual(client.getVar(), value);
+      t.is(client.getPacketIp(), "127.0.0.1");
+      t.is(client.getPacketPort(), echo.port);
+    }
+  } finally {
+    client.close();
+  }
+  t.is((await echo.exited).code, 0);
+  const out = lines(echo.stdout());
+  t.is(out[0], `echo server listening on 127.0.0.1:${echo.port}`);
+  t.regex(out[1] ?? "", /  12 B  Vector2\(1, 2\)$/);
+  t.regex(out[2] ?? "", /  12 B  "ping"$/);
+  t.regex(out[3] ?? "", /^summary: 2 packets \(24 B\) echoed in /);
+});
+
+test.serial("send --reply prints what echo sends back; no reply is a failure", async (t) => {
+  const echo = await startListening("echo", ["--count", "1", "--quiet"]);
+  const r = await run(["send", "127.0.0.1", String(echo.port), "Vector2(1, 2)", "--reply"]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, new RegExp(`  reply 127\\.0\\.0\\.1:${echo.port}  12 B  Vector2\\(1, 2\\)\\n`));
+  t.is((await echo.exited).code, 0);
+  t.is(lines(echo.stdout()).length, 2, "--quiet: the first line and the summary");
+
+  const { socket, port } = await silentSocket();
+  try {
+    const silent = await run(["send", "127.0.0.1", String(port), "1", "--reply", "--timeout", "300"]);
+    t.is(silent.code, 1);
+    t.regex(silent.stderr, new RegExp(`no reply from 127\\.0\\.0\\.1:${port} within 300 ms`));
+  } finally {
+    socket.close();
+  }
+});
+
+// ------------------------------------------------------------------------------------------------
+// Ctrl-C
+
+test.serial("SIGINT ends listen cleanly with its summary", async (t) => {
+  const listen = await startListening("listen");
+  t.is((await run(["send", "127.0.0.1", String(listen.port), "true"])).code, 0);
+  await listen.waitFor(/  true\n/);
+  listen.child.kill("SIGINT");
+  const { code } = await listen.exited;
+  t.is(code, 0);
+  t.regex(listen.stdout(), /\nsummary: 1 packet \(8 B\) received in [\d.]+ s, .*; 0 dropped; 0 not Variants\n$/);
+});
+
+test.serial("SIGINT ends echo and an endless send with their summaries", async (t) => {
+  const echo = await startListening("echo");
+  const sender = start(["send", "127.0.0.1", String(echo.port), "1", "--repeat", "0", "--interval", "10"]);
+  // Once the echo server has answered two packets, interrupt both.
+  await echo.waitFor(/ 8 B  1\n[^]* 8 B  1\n/);
+  sender.child.kill("SIGINT");
+  const sent = await sender.exited;
+  t.is(sent.code, 0);
+  const m = sender.stdout().match(/summary: (\d+) packets \(\d+ B\) sent in /);
+  t.truthy(m, sender.stdout());
+  t.true(Number(m?.[1]) >= 2);
+  echo.child.kill("SIGINT");
+  t.is((await echo.exited).code, 0);
+  t.regex(echo.stdout(), /\nsummary: \d+ packets? \(\d+ B\) echoed in .*; 0 dropped\n$/);
+});
+
+// ------------------------------------------------------------------------------------------------
+// bench
+
+test.serial("bench prints packets per second and CPU per packet", async (t) => {
+  const r = await run(["bench", "--seconds", "0.3", "--size", "100"]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^bench: 100-byte packets over loopback for 0\.30 s/);
+  const received = r.stdout.match(/received +([\d,]+) packets +([\d,.]+) pkt\/s/);
+  t.truthy(received, r.stdout);
+  t.true(Number(received?.[1]?.replace(/,/g, "")) > 0);
+  t.regex(r.stdout, /cpu +[\d.]+ µs per packet received/);
+  t.is(r.stderr, "", "no live line when piped");
+
+  const json = await run(["bench", "--seconds", "0.2", "--json"]);
+  t.is(json.code, 0, json.stderr);
+  const result = JSON.parse(json.stdout) as Record<string, number>;
+  t.is(result.size, 64);
+  t.true((result.received ?? 0) > 0 && (result.received ?? 0) <= (result.sent ?? 0));
+  t.true((result.receivedPerSecond ?? 0) > 0);
+  t.true((result.cpuMicrosPerPacket ?? 0) > 0);
+});
+
+// ------------------------------------------------------------------------------------------------
+// Usage
+
+test.serial("--help on every command prints its usage and exits 0", async (t) => {
+  for (const command of ["listen", "send", "echo", "bench"]) {
+    const r = await run([command, "--help"]);
+    t.is(r.code, 0);
+    t.true(r.stdout.startsWith(`Usage: godot-udp ${command}`), r.stdout);
+  }
+  const top = await run(["--help"]);
+  t.is(top.code, 0);
+  t.regex(top.stdout, /^Usage: godot-udp <command>/);
+  t.regex(top.stdout, /listen .*\n.*send .*\n.*echo .*\n.*bench /);
+  const version = await run(["--version"]);
+  t.regex(version.stdout, /^godot-udp \d+\.\d+\.\d+/);
+});
+
+const BAD_ARGUMENTS: Array<[string[], RegExp, string]> = [
+  [[], /^Usage: godot-udp <command>/, "godot-udp"],
+  [["launch"], /^godot-udp: unknown command "launch"/, "godot-udp"],
+  [["listen"], /^godot-udp listen: missing <port>/, "listen"],
+  [["listen", "abc"], /^godot-udp listen: <port> must be an integer, got "abc"/, "listen"],
+  [["listen", "70000"], /^godot-udp listen: <port> must be between 0 and 65535, got 70000/, "listen"],
+  [["listen", "0", "--count", "0"], /^godot-udp listen: --count must be between 1 and /, "listen"],
+  [["listen", "0", "--bogus"], /^godot-udp listen: Unknown option '--bogus'/, "listen"],
+  [["listen", "0", "1"], /^godot-udp listen: unexpected argument "1"/, "listen"],
+  [["send", "127.0.0.1"], /^godot-udp send: missing <port> <value>/, "send"],
+  [["send", "127.0.0.1", "0", "1"], /^godot-udp send: <port> must be between 1 and 65535, got 0/, "send"],
+  [["send", "127.0.0.1", "9", "1", "--repeat=-1"], /^godot-udp send: --repeat must be between 0 and /, "send"],
+  [["send", "127.0.0.1", "9", "1", "--repeat", "-1"], /^godot-udp send: Option .--repeat. argument is ambiguous/, "send"],
+  [["send", "127.0.0.1", "9", "1", "--timeout", "5"], /^godot-udp send: --timeout only applies with --reply/, "send"],
+  [["send", "127.0.0.1", "9", "-5"], /^godot-udp send: Unknown option '-5'\. To specify a positional argument/, "send"],
+  [["echo"], /^godot-udp echo: missing <port>/, "echo"],
+  [["bench", "--size", "0"], /^godot-udp bench: --size must be between 1 and 65507, got 0/, "bench"],
+  [["bench", "--seconds", "soon"], /^godot-udp bench: --seconds must be a number, got "soon"/, "bench"],
+  [["bench", "extra"], /^godot-udp bench: unexpected argument "extra"/, "bench"],
+];
+
+test.serial("wrong arguments print the reason and the usage to stderr and exit with code 2", async (t) => {
+  for (const [args, message, command] of BAD_ARGUMENTS) {
+    const r = await run(args);
+    t.is(r.code, 2, args.join(" "));
+    t.regex(r.stderr, message, args.join(" "));
+    t.regex(r.stderr, command === "godot-udp" ? /Usage: godot-udp <command>/ : new RegExp(`Usage: godot-udp ${command} `));
+    t.is(r.stdout, "", args.join(" "));
+  }
+});
+
+test.serial("listen on a port that is taken fails with the reason (exit code 1)", async (t) => {
+  const { socket, port } = await silentSocket();
+  try {
+    const r = await run(["listen", String(port), "--bind", "127.0.0.1"]);
+    t.is(r.code, 1);
+    t.is(r.stderr, `godot-udp listen: cannot listen on 127.0.0.1:${port}: ERR_UNAVAILABLE (is another program using the port?)\n`);
+  } finally {
+    socket.close();
+  }
+});
+
+test.serial("a negative value goes after --", async (t) => {
+  const listen = await startListening("listen", ["--count", "1"]);
+  const r = await run(["send", "127.0.0.1", String(listen.port), "--", "-5"]);
+  t.is(r.code, 0, r.stderr);
+  t.is((await listen.exited).code, 0);
+  t.regex(listen.stdout(), /  8 B  -5\n/);
+});
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

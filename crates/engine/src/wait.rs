@@ -261,7 +261,7 @@ impl Readiness {
         }
         st.closed = true;
         if st.registered {
-            if let Some(r) = reactor() {
+            if let Some(r) = started_reactor() {
                 // Failure here means the fd is already gone from the set; nothing to undo.
                 let _ = r.registry.deregister(&mut SourceFd(&self.fd));
             }
@@ -272,7 +272,7 @@ impl Readiness {
         }
         let watcher = st.watcher.take();
         drop(st);
-        if let Some(r) = reactor() {
+        if let Some(r) = started_reactor() {
             r.forget(self.token);
         }
         if let Some(w) = watcher {
@@ -337,8 +337,10 @@ impl Drop for Readiness {
 /// The process-wide reactor: a mio registry and the token → socket map its thread serves.
 struct Reactor {
     registry: Registry,
-    sockets: Mutex<HashMap<usize, Weak<Readiness>>>,
+    sockets: Arc<SocketMap>,
 }
+
+type SocketMap = Mutex<HashMap<usize, Weak<Readiness>>>;
 
 impl Reactor {
     fn remember(&self, token: usize, readiness: Weak<Readiness>) {
@@ -352,26 +354,32 @@ impl Reactor {
     }
 }
 
+static REACTOR: OnceLock<Option<Reactor>> = OnceLock::new();
+
+/// The reactor, started on first use.
 fn reactor() -> Option<&'static Reactor> {
-    static REACTOR: OnceLock<Option<Reactor>> = OnceLock::new();
     REACTOR.get_or_init(start_reactor).as_ref()
+}
+
+/// The reactor if something already started it (closing never starts it).
+fn started_reactor() -> Option<&'static Reactor> {
+    REACTOR.get().and_then(Option::as_ref)
 }
 
 fn start_reactor() -> Option<Reactor> {
     let poll = Poll::new().ok()?;
     let registry = poll.registry().try_clone().ok()?;
     let thread_registry = poll.registry().try_clone().ok()?;
+    let sockets: Arc<SocketMap> = Arc::default();
+    let thread_sockets = Arc::clone(&sockets);
     std::thread::Builder::new()
         .name("godot-udp-reactor".into())
-        .spawn(move || run_reactor(poll, thread_registry))
+        .spawn(move || run_reactor(poll, thread_registry, thread_sockets))
         .ok()?;
-    Some(Reactor {
-        registry,
-        sockets: Mutex::new(HashMap::new()),
-    })
+    Some(Reactor { registry, sockets })
 }
 
-fn run_reactor(mut poll: Poll, registry: Registry) {
+fn run_reactor(mut poll: Poll, registry: Registry, sockets: Arc<SocketMap>) {
     let mut events = Events::with_capacity(256);
     let mut ready: Vec<Arc<Readiness>> = Vec::with_capacity(256);
     loop {
@@ -383,9 +391,8 @@ fn run_reactor(mut poll: Poll, registry: Registry) {
             // cancellation or close.
             return;
         }
-        let Some(r) = reactor() else { return };
         {
-            let map = r.sockets.lock().unwrap_or_else(|e| e.into_inner());
+            let map = sockets.lock().unwrap_or_else(|e| e.into_inner());
             ready.extend(
                 events
                     .iter()

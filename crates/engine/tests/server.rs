@@ -414,3 +414,32 @@ fn routing_with_many_clients() {
     assert_eq!(server.peer_count(), 0);
     server.stop();
 }
+
+#[test]
+fn closing_a_server_peer_settles_only_its_own_waits() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (mut server, port) = listening("127.0.0.1");
+    let a = raw("127.0.0.1");
+    let b = raw("127.0.0.1");
+    a.send_to(b"a", ("127.0.0.1", port)).unwrap();
+    b.send_to(b"b", ("127.0.0.1", port)).unwrap();
+    assert_eq!(poll_until_pending(&mut server, 2), 2);
+    let mut pa = server.take_connection().unwrap();
+    let mut pb = server.take_connection().unwrap();
+    let wa = rt.spawn(pa.wait(-1, 1));
+    let wb = rt.spawn(pb.wait(-1, 1));
+    pa.close();
+    let settle = |w| rt.block_on(async { tokio::time::timeout(DEADLINE, w).await });
+    assert_eq!(settle(wa).unwrap().unwrap(), ERR_UNCONFIGURED);
+    // pb still waits on the shared server socket: the next datagram releases it.
+    assert!(!wb.is_finished());
+    b.send_to(b"b2", ("127.0.0.1", port)).unwrap();
+    assert_eq!(settle(wb).unwrap().unwrap(), OK);
+    assert_eq!(pb.wait_sync(0), OK);
+    pb.close();
+    server.stop();
+}

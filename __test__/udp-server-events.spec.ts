@@ -4,6 +4,7 @@
 import test from "ava";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { GodotError } from "../src-ts/errors.js";
 import type { PacketPeerUDP } from "../src-ts/packet-peer-udp.js";
 import { UDPServer } from "../src-ts/udp-server.js";
 import { clientOf, drain, listeningServer, send, until, withDeadline } from "./udp-server-helpers.js";
@@ -165,6 +166,24 @@ test("event mode keeps Godot's limit: a burst of new remotes beyond maxPendingCo
   t.deepEqual(accepted, clients.map((c) => c.getLocalPort()));
 });
 
+test("event mode survives stop() and listen(); a listener added later takes connections already pending", async (t) => {
+  const server = listeningServer(t);
+  const early = clientOf(t, server.getLocalPort());
+  send(t, early, "before any listener");
+  t.true(await until(() => server.isConnectionAvailable(), 5000, () => server.poll()));
+
+  const accepted: string[] = [];
+  server.on("connection", (peer) => void accepted.push(peer.getPacket().toString()));
+  t.true(await until(() => accepted.length === 1)); // no new datagram needed
+  t.deepEqual(accepted, ["before any listener"]);
+
+  server.stop();
+  t.is(server.listen(0, "127.0.0.1"), GodotError.OK);
+  send(t, clientOf(t, server.getLocalPort()), "after restart");
+  t.true(await until(() => accepted.length === 2));
+  t.deepEqual(accepted, ["before any listener", "after restart"]);
+});
+
 test("taken peers' 'packet' events also fire when the server is polled Godot-style", async (t) => {
   const server = listeningServer(t);
   const client = clientOf(t, server.getLocalPort());
@@ -296,3 +315,18 @@ test("ref()/unref(): an idle unref'd server in event mode lets the process exit;
   t.is(await refd.exit, 0);
   t.deepEqual(refd.lines, [`ready ${port}`, "got"]);
 });
+
+test("a throwing 'connection' listener surfaces as an uncaught exception and the server keeps serving", async (t) => {
+  const run = runLivenessChild("throwing");
+  t.teardown(() => run.kill());
+  t.true(await until(() => run.lines.length > 0, 15000));
+  const port = Number(run.lines[0]?.split(" ")[1]);
+  t.true(port > 0);
+  send(t, clientOf(t, port), "first");
+  t.true(await until(() => run.lines.length > 1, 10000));
+  t.is(run.lines[1], "caught boom");
+  send(t, clientOf(t, port), "second");
+  t.is(await run.exit, 0);
+  t.deepEqual(run.lines, [`ready ${port}`, "caught boom", "got"]);
+});
+

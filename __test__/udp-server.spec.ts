@@ -308,11 +308,14 @@ test("server peer rules (§4.7): bind 22, connect/join/leave 23, setDestAddress 
   // Its queue is Godot's 65536-byte ring: one 40000-byte datagram fits, the second does not.
   const big = newPeer(t);
   t.is(big.connectToHost("127.0.0.1", port), GodotError.OK);
+  const droppedBefore = server.stats().packetsDropped;
   t.is(big.putPacket(new Uint8Array(40000)), GodotError.OK);
   t.is(big.putPacket(new Uint8Array(40000)), GodotError.OK);
   t.true(await pendingReached(server, 1));
   const bigPeer = server.takeConnection();
   t.is(bigPeer?.getAvailablePacketCount(), 1);
+  t.is(server.stats().packetsDropped, droppedBefore + 1); // counted, not silent
+  t.is(server.stats().bytesDropped, 40000);
 });
 
 test("a '*' server gets one peer per family, reported as Godot prints them", async (t) => {

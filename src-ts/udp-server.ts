@@ -76,8 +76,19 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
   /** Bumped on every watch start/stop, so callbacks of an ended watch are ignored. */
   #watchGeneration = 0;
   #watching = false;
+  /** A readiness callback is due (watch started or rearmed, not yet called back). */
+  #armed = false;
+  #socketErrors = 0;
   #refed = true;
   #delivering = false;
+
+  readonly #onNewListener = (eventName: string | symbol): void => {
+    // Emitted before the listener is added: count it in advance.
+    if (eventName === "connection") this.#updateWatch(1);
+  };
+  readonly #onRemoveListener = (eventName: string | symbol): void => {
+    if (eventName === "connection") this.#updateWatch();
+  };
 
   constructor() {
     super();
@@ -229,12 +240,15 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
     return this.connections();
   }
 
+  /** Socket errors met in event mode (counted whether or not 'error' is listened to). */
+  get socketErrors(): number {
+    return this.#socketErrors;
+  }
+
   override removeAllListeners(eventName?: keyof UDPServerEvents): this {
     super.removeAllListeners(eventName);
-    // Removing every listener also removed the hooks that switch event mode on and off.
-    if (eventName === undefined || eventName === "newListener" || eventName === "removeListener") {
-      this.#installListenerHooks();
-    }
+    // Removing every listener may have removed the hooks that switch event mode on and off.
+    this.#installListenerHooks();
     this.#updateWatch();
     return this;
   }
@@ -262,13 +276,12 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
   };
 
   #installListenerHooks(): void {
-    this.on("newListener", (eventName) => {
-      // Emitted before the listener is added: count it in advance.
-      if (eventName === "connection") this.#updateWatch(1);
-    });
-    this.on("removeListener", (eventName) => {
-      if (eventName === "connection") this.#updateWatch();
-    });
+    if (!this.listeners("newListener").includes(this.#onNewListener)) {
+      this.on("newListener", this.#onNewListener);
+    }
+    if (!this.listeners("removeListener").includes(this.#onRemoveListener)) {
+      this.on("removeListener", this.#onRemoveListener);
+    }
   }
 
   #wantsWatch(extraConnectionListeners: number): boolean {
@@ -288,37 +301,59 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
     const generation = ++this.#watchGeneration;
     const result = this.#native.watch((status) => this.#onReadable(generation, status));
     if (result !== GodotError.OK) {
-      this.#emitError("watch", result as GodotError);
+      this.#reportError("watch", result as GodotError);
       return;
     }
     this.#watching = true;
+    this.#armed = true;
     if (!this.#refed) this.#native.unref();
+    // Connections stored by an earlier poll() would otherwise wait for the next datagram.
+    if (this.#native.isConnectionAvailable()) setImmediate(() => this.#serve(generation));
   }
 
   #stopWatching(): void {
     if (!this.#watching) return;
     this.#watching = false;
+    this.#armed = false;
     this.#watchGeneration++;
     this.#native.unwatch();
   }
 
+  #isCurrentWatch(generation: number): boolean {
+    return generation === this.#watchGeneration && this.#watching;
+  }
+
   #onReadable(generation: number, status: number): void {
-    if (generation !== this.#watchGeneration || !this.#watching) return;
+    if (!this.#isCurrentWatch(generation)) return; // a watch that ended before this call arrived
+    this.#armed = false;
     if (status === GodotError.ERR_UNCONFIGURED) {
       // The native side ended the watch (socket closed).
       this.#watching = false;
       return;
     }
+    if (status !== GodotError.OK) this.#reportError("watch", status as GodotError);
+    this.#serve(generation);
+  }
+
+  /** One event-mode pass: poll, hand out connections, deliver routed datagrams, re-arm. */
+  #serve(generation: number): void {
+    if (!this.#isCurrentWatch(generation)) return;
     try {
-      if (status !== GodotError.OK) this.#emitError("watch", status as GodotError);
       const result = this.poll();
+      if (result === GodotError.FAILED) this.#reportError("poll", result);
       this.#handOutConnections();
-      if (result !== GodotError.OK && result !== GodotError.ERR_UNCONFIGURED) {
-        this.#emitError("poll", result);
-      }
-    } finally {
-      // A throwing listener must not leave the server deaf.
-      if (generation === this.#watchGeneration && this.#watching) this.#native.rearm();
+    } catch (error) {
+      // A listener threw: finish the pass later (so pending connections are not stranded) and
+      // surface the error as an uncaught exception, as Node's own emitters do; never let it
+      // unwind into the native callback.
+      setImmediate(() => this.#serve(generation));
+      process.nextTick(() => {
+        throw error;
+      });
+    }
+    if (this.#isCurrentWatch(generation) && !this.#armed) {
+      this.#armed = true;
+      this.#native.rearm();
     }
   }
 
@@ -357,8 +392,11 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
     this.#iterators.clear();
   }
 
-  #emitError(operation: string, code: GodotError): void {
-    this.emit("error", new UDPSocketError(code, `UDPServer ${operation} failed: ${GodotError[code]}`));
+  #reportError(operation: string, code: GodotError): void {
+    this.#socketErrors++;
+    if (this.listenerCount("error") > 0) {
+      this.emit("error", new UDPSocketError(code, `UDPServer ${operation} failed: ${GodotError[code]}`));
+    }
   }
 }
 

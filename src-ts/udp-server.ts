@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from "node:events";
 import { abortErrorFor } from "./abort-error.js";
-import { GodotError } from "./errors.js";
+import { GodotError, errorName } from "./errors.js";
 import { native, type NativeServer, type NativeStats } from "./native.js";
 import { type PacketPeerUDP, wrapNativePeer } from "./packet-peer-udp.js";
 import { ConnectionIterator, type ConnectionIteratorHost } from "./udp-server-iterator.js";
@@ -395,7 +395,8 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
   #reportError(operation: string, code: GodotError): void {
     this.#socketErrors++;
     if (this.listenerCount("error") > 0) {
-      this.emit("error", new UDPSocketError(code, `UDPServer ${operation} failed: ${GodotError[code]}`));
+      const message = `UDPServer ${operation} failed: ${errorName(code)}`;
+      this.emit("error", new UDPSocketError(code, message));
     }
   }
 }

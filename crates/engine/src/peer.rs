@@ -293,7 +293,8 @@ impl PacketPeerUdp {
                 broadcast: Some(self.broadcast),
                 ..OpenOptions::default()
             };
-            let sock = UdpSocket::open(Family::of(dest), opts).map_err(|_| ERR_CANT_CREATE)?;
+            // Godot returns the open error itself: FAILED.
+            let sock = UdpSocket::open(Family::of(dest), opts).map_err(|_| FAILED)?;
             self.sock = Some(sock);
         }
         Ok(())
@@ -467,7 +468,8 @@ impl PacketPeerUdp {
             };
             match UdpSocket::open(Family::of(&g), opts) {
                 Ok(s) => self.sock = Some(s),
-                Err(_) => return ERR_CANT_CREATE,
+                // Godot returns the open error itself: FAILED.
+                Err(_) => return FAILED,
             }
         }
         self.change_membership(group, interface, true)

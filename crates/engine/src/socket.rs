@@ -53,6 +53,8 @@ pub struct UdpSocket {
 impl UdpSocket {
     /// Opens a socket of `family`: non-blocking, close-on-exec, SO_BROADCAST normalised off and
     /// then set as asked. A dual-stack socket that cannot be created falls back to IPv4.
+    /// (SO_NOSIGPIPE, which Godot sets where it exists, is set by socket2 at creation on Apple
+    /// platforms; Linux has no such option and UDP never raises SIGPIPE there.)
     pub fn open(family: Family, opts: OpenOptions) -> io::Result<UdpSocket> {
         let (sock, family) = match family {
             Family::V4 => (

@@ -4,7 +4,7 @@
 // `npm test`. Options:
 //   --quick            32-byte packets only, shorter windows, fewer round trips (about a minute)
 //   --runs N           repeat every measurement N times (interleaved) and report medians
-//   --only a,b         sections: receive, send, batch, rtt, memory, codec
+//   --only a,b         sections: receive, receive1 (per-datagram load), send, batch, rtt, memory, codec
 //   --sizes 32,512     packet sizes of the receive benchmark (default 32,512,1400)
 //   --build            rebuild the addon and dist/ (npm run build) even if they exist
 //   --json FILE        also write every result as JSON
@@ -104,6 +104,7 @@ function generator() {
 function receivers(godot) {
   const list = [
     { name: "C recvmmsg (kernel limit)", key: "c", cmd: c("recvmmsg-receiver"), args: [] },
+    { name: "C recvmmsg + UDP_GRO", key: "c-gro", cmd: c("recvmmsg-receiver"), args: ["--gro", "1"] },
   ];
   if (existsSync(rustBin)) list.push({ name: "Rust engine batch receive (no JS)", key: "rust", cmd: rustBin, args: ["recv"] });
   list.push({ name: "node:dgram 'message'", key: "dgram", cmd: node, args: [js("receivers/dgram.mjs")] });
@@ -111,6 +112,7 @@ function receivers(godot) {
     for (const [mode, label] of [
       ["drain", "godot-udp getPacket() draining (Godot loop)"],
       ["drain-n", "godot-udp getPacket() n = count per batch"],
+      ["batch", "godot-udp getPackets() batches"],
       ["event", "godot-udp 'packet' event"],
       ["iter", "godot-udp for await"],
       ["native", "native takePackets (no facade)"],
@@ -135,26 +137,36 @@ async function measureReceive(rx, size, gen) {
   return { ...rr.result, generatorPps: gr.result?.pps };
 }
 
-async function sectionReceive(godot) {
-  const gen = generator();
-  log(`\n## Receive: CPU per packet on the receiving core (load: ${gen.name}, saturating)\n`);
-  json.sections.receive = {};
-  for (const size of sizes) {
+async function sectionReceive(godot, perDatagram = false) {
+  const gen = perDatagram ? { name: "C sendmmsg, one skb per datagram", cmd: c("gso-sender"), args: ["--mode", "sendmmsg"] } : generator();
+  const key = perDatagram ? "receivePerDatagram" : "receive";
+  if (perDatagram) {
+    log(`\n## Receive under per-datagram load (${gen.name}): no GSO batch for UDP_GRO to keep whole\n`);
+    log("Like traffic from many independent clients. This sender cannot saturate the faster receivers on this machine: their CPU per packet includes more wake-ups.\n");
+  } else {
+    log(`\n## Receive: CPU per packet on the receiving core (load: ${gen.name}, saturating)\n`);
+    log("The GSO load arrives as 64-datagram batches; receivers that set UDP_GRO (godot-udp's engine does) get each batch as one buffer. \"vs C limit\" compares with C recvmmsg without GRO (the issue's kernel limit), \"vs C+GRO\" with the same kernel feature.\n");
+  }
+  json.sections[key] = {};
+  for (const size of perDatagram ? [32] : sizes) {
     const list = receivers(godot);
     const res = new Map(list.map((r) => [r.key, []]));
     for (let i = 0; i < runs; i++) for (const rx of list) res.get(rx.key).push(await measureReceive(rx, size, gen));
     const med = new Map([...res].map(([k, v]) => [k, medianResult(v)]));
     const base = med.get("c")?.cpuUsPerPacket;
+    const gro = med.get("c-gro")?.cpuUsPerPacket;
     const dg = med.get("dgram")?.cpuUsPerPacket;
+    const x = (a, b) => (a && b ? fmt(a / b) + "x" : "-");
     const rows = list.map((rx) => {
       const m = med.get(rx.key);
-      if (m.error) return [rx.name, "error: " + String(m.error).slice(0, 60), "", "", "", ""];
-      return [rx.name, fmt(m.pps, 0), pct(m.loss), fmt(m.cpuUsPerPacket, 3), dg ? fmt(dg / m.cpuUsPerPacket) + "x" : "-", base ? fmt(m.cpuUsPerPacket / base) + "x" : "-"];
+      if (m.error) return [rx.name, "error: " + String(m.error).slice(0, 60), "", "", "", "", ""];
+      const c = m.cpuUsPerPacket;
+      return [rx.name, fmt(m.pps, 0), pct(m.loss), fmt(c, 3), x(dg, c), x(c, base), x(c, gro)];
     });
     log(`### ${size}-byte packets\n`);
-    log(table(["receiver", "pps", "loss", "CPU µs/pkt", "cheaper than dgram", "vs C limit"], rows));
+    log(table(["receiver", "pps", "loss", "CPU µs/pkt", "cheaper than dgram", "vs C limit", "vs C+GRO"], rows));
     log("");
-    json.sections.receive[size] = Object.fromEntries(med);
+    json.sections[key][size] = Object.fromEntries(med);
   }
 }
 
@@ -283,7 +295,10 @@ async function sectionMemory(godot) {
       rows.push([fmt(q, 0), fmt(sent, 0), "error: " + r.error, "", "", "", "", "", ""]);
       continue;
     }
-    const accounted = r.received + r.dropped + r.kernelDrops;
+    // The generator sends whole 64-datagram GSO batches and the engine's socket has UDP_GRO, so
+    // the kernel refuses whole batches: RcvbufErrors counts buffers of 64 datagrams each.
+    const kernelDatagrams = r.kernelDrops * 64;
+    const accounted = r.received + r.dropped + kernelDatagrams;
     const ring = q + 1;
     const limitMB = ring / 1048576 + 10;
     rows.push([
@@ -291,7 +306,7 @@ async function sectionMemory(godot) {
       fmt(sent, 0),
       fmt(r.received, 0),
       fmt(r.dropped, 0),
-      fmt(r.kernelDrops, 0),
+      `${fmt(kernelDatagrams, 0)} (${fmt(r.kernelDrops, 0)} × 64)`,
       fmt(sent - accounted, 0),
       `${fmt(r.rssGrowthMB, 1)} MB`,
       `${fmt(limitMB, 1)} MB`,
@@ -300,7 +315,10 @@ async function sectionMemory(godot) {
     json.sections.memory[q] = { ...r, sent };
   }
   log(table(["queue (ring) size", "sent", "queued (stats)", "queue drops", "kernel drops", "unaccounted", "RSS growth", "limit", "target"], rows));
-  log("\nkernel drops: /proc/net/snmp Udp RcvbufErrors, before/after (system-wide: other UDP traffic on the machine counts too).");
+  log(
+    "\nqueued: stats().packetsReceived (accepted into the queue); queue drops: stats().packetsDropped; kernel drops: /proc/net/snmp Udp RcvbufErrors before/after, " +
+      "in GRO buffers of 64 datagrams (system-wide: other UDP traffic on the machine would show as a non-zero 'unaccounted'). RSS growth: peak RSS minus RSS after bind.",
+  );
 }
 
 // ---------------------------------------------------------------- codec
@@ -329,6 +347,7 @@ async function main() {
   );
   if (!godot) log("\ngodot-udp is not built (dist/index.js has no PacketPeerUDP): only the baselines run.");
   if (want("receive")) await sectionReceive(godot);
+  if (want("receive1")) await sectionReceive(godot, true);
   if (want("send")) await sectionSend(godot, false);
   if (want("batch")) await sectionSend(godot, true);
   if (want("rtt")) await sectionRtt(godot);

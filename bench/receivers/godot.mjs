@@ -1,6 +1,7 @@
 // godot-udp receivers, one per way of reading (`--mode`):
 //   drain   Godot's loop: `await peer.wait()`, then `while (getAvailablePacketCount() > 0) getPacket()`
 //   drain-n the same, asking for the count once per batch: `n = count; n times getPacket()`
+//   batch   `await peer.wait()`, then `getPackets()` (one native call per batch) until empty
 //   event   the 'packet' event (data, rinfo)
 //   iter    `for await (const packet of peer)`
 //   native  no facade: NativePeer.watch + takePackets into reused buffers (what the N-API layer
@@ -75,6 +76,21 @@ if (mode === "native") {
           meter.seq = data.readUInt32LE(0);
         }
         meter.calls++;
+        meter.tick();
+      }
+    })();
+  } else if (mode === "batch") {
+    (async () => {
+      while (!closed) {
+        await peer.wait({ timeout: 200 });
+        for (let budget = BUDGET; budget > 0; ) {
+          const packets = peer.getPackets();
+          if (packets.length === 0) break;
+          for (const p of packets) meter.seq = p.data.readUInt32LE(0);
+          meter.count += packets.length;
+          budget -= packets.length;
+          meter.calls++;
+        }
         meter.tick();
       }
     })();

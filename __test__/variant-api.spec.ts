@@ -265,11 +265,33 @@ test("decoding: options forms, trailing bytes, consumed, unaligned input, copies
   t.throws(() => bytesToVar("00000000" as unknown as Uint8Array), { instanceOf: TypeError });
 });
 
-test("results are independent buffers even though the encoder reuses its own", (t) => {
-  const a = varToBytes("first");
-  const b = varToBytes("second!");
-  t.is(bytesToVar(a), "first");
-  t.is(bytesToVar(b), "second!");
+test("results are never overwritten by later encodes (they are views into shared slabs)", (t) => {
+  const kept: Array<[number, Buffer]> = [];
+  // Enough values to fill several 64 KiB slabs, with a value larger than a slab in the middle.
+  for (let i = 0; i < 3000; i++) kept.push([i, varToBytes({ i, text: "x".repeat(i % 50) })]);
+  const big = varToBytes(new Uint8Array(200000).fill(7));
+  for (let i = 3000; i < 4000; i++) kept.push([i, varToBytes({ i, text: "y".repeat(i % 50) })]);
+  for (const [i, bytes] of kept) t.is((bytesToVar(bytes) as Dictionary).get("i"), i);
+  t.is((bytesToVar(big) as Buffer).length, 200000);
+  t.true((bytesToVar(big) as Buffer).every((b) => b === 7));
+  // A failed encode leaves nothing behind either.
+  const before = varToBytes("before");
+  t.throws(() => varToBytes(["ok", () => 0] as unknown as Variant));
+  t.is(bytesToVar(before), "before");
+  t.is(bytesToVar(varToBytes("after")), "after");
+});
+
+test("short strings decode the same through the string cache, whatever they look like", (t) => {
+  const strings = ["a", "ab", "abc", "abcd", "abcde", "Player_42", "x".repeat(32), "x".repeat(33), "é", "a\u0000b", "\uFEFFhi"];
+  for (let round = 0; round < 3; round++) {
+    for (const s of strings) {
+      const expected = s.startsWith("\uFEFF") ? s.slice(1) : s.split("\u0000")[0];
+      t.is(bytesToVar(varToBytes(s)), expected, JSON.stringify(s));
+    }
+  }
+  // Same bytes but different padding bytes: still the same text.
+  t.is(back("04000000010000006100ffff"), "a");
+  t.is(back("0400000001000000610000ff"), "a");
 });
 
 test("a getter that encodes during an encode gets its own buffer", (t) => {

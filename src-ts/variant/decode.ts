@@ -67,8 +67,17 @@ const FLAG_64 = 1 << 16;
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-let src: Uint8Array = new Uint8Array(0);
-let dv = new DataView(src.buffer);
+// The input is read through a Uint8Array and a DataView over its whole ArrayBuffer, at absolute
+// offsets: creating a DataView costs more than decoding a small value, and packets that share an
+// ArrayBuffer (a receive batch, Node's Buffer pool) reuse the same views.
+const EMPTY_BUFFER = new ArrayBuffer(0);
+/** ArrayBuffers larger than this are not kept referenced between calls. */
+const MAX_CACHED_BUFFER = 1 << 20;
+let viewedBuffer: ArrayBufferLike = EMPTY_BUFFER;
+let src: Uint8Array<ArrayBufferLike> = new Uint8Array(EMPTY_BUFFER);
+let dv: DataView<ArrayBufferLike> = new DataView(EMPTY_BUFFER);
+/** The input's first byte, the read position and the input's end, as offsets into `src`. */
+let base = 0;
 let pos = 0;
 let end = 0;
 let allowObjects = false;
@@ -77,7 +86,7 @@ let lossless = false;
 let lastType: VariantType = VariantType.NIL;
 
 function fail(error: GodotError, at: number, detail: string): never {
-  throw new VariantDecodeError(error, at, detail);
+  throw new VariantDecodeError(error, at - base, detail);
 }
 
 /** Godot's `len < n` checks: fewer than n bytes left is ERR_INVALID_DATA. */
@@ -126,21 +135,51 @@ function f64(): number {
   return v;
 }
 
-/** The text of a string block's bytes: BOM dropped, cut at the first NUL, strict UTF-8. */
+// Short ASCII strings (keys, names) repeat from packet to packet. They are looked up in a small
+// cache by their bytes, compared a 32-bit word at a time (the block's padding is always there to
+// read, and takes part in the comparison), instead of being validated and built every time.
+const STRING_CACHE_SIZE = 4096;
+const MAX_CACHED_WORDS = 8;
+const cachedStrings: string[] = new Array<string>(STRING_CACHE_SIZE).fill("");
+const cachedLengths = new Int32Array(STRING_CACHE_SIZE).fill(-1);
+const cachedWords = new Int32Array(STRING_CACHE_SIZE * MAX_CACHED_WORDS);
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string })
+  .latin1Slice;
+
+/**
+ * The text of a string block's `n` bytes at `start` (its padding follows): BOM dropped, cut at the
+ * first NUL, strict UTF-8.
+ */
 function text(start: number, n: number): string {
-  const stop = start + n;
-  if (n <= 24) {
-    // Short ASCII (most keys and names): no TextDecoder call.
-    let s = "";
-    for (let i = start; i < stop; i++) {
-      const c = src[i] as number;
-      if (c === 0) return s;
-      if (c >= 0x80) return nonAsciiText(start, stop);
-      s += String.fromCharCode(c);
-    }
-    return s;
+  const words = (n + 3) >> 2;
+  if (n === 0 || words > MAX_CACHED_WORDS) return n === 0 ? "" : nonAsciiText(start, start + n);
+  let hash = n;
+  for (let w = 0; w < words; w++) hash = Math.imul(hash ^ dv.getInt32(start + 4 * w, true), 0x9e3779b1);
+  const slot = (hash ^ (hash >>> 16)) & (STRING_CACHE_SIZE - 1);
+  if (cachedLengths[slot] === n) {
+    const at = slot * MAX_CACHED_WORDS;
+    let w = 0;
+    while (w < words && cachedWords[at + w] === dv.getInt32(start + 4 * w, true)) w++;
+    if (w === words) return cachedStrings[slot] as string;
   }
-  return nonAsciiText(start, stop);
+  const stop = start + n;
+  for (let i = start; i < stop; i++) {
+    const c = src[i] as number;
+    // Anything but plain ASCII (a NUL, a BOM, multi-byte UTF-8) takes the general path, uncached.
+    if (c === 0 || c >= 0x80) return nonAsciiText(start, stop);
+  }
+  let s: string;
+  if (n <= 8) {
+    s = "";
+    for (let i = start; i < stop; i++) s += String.fromCharCode(src[i] as number);
+  } else {
+    s = latin1Slice.call(src, start, stop);
+  }
+  const at = slot * MAX_CACHED_WORDS;
+  for (let w = 0; w < words; w++) cachedWords[at + w] = dv.getInt32(start + 4 * w, true);
+  cachedLengths[slot] = n;
+  cachedStrings[slot] = s;
+  return s;
 }
 
 function nonAsciiText(start: number, stop: number): string {
@@ -564,10 +603,51 @@ function readBasis(real: () => number): Basis {
   return new Basis(new Vector3(xx, xy, xz), new Vector3(yx, yy, yz), new Vector3(zx, zy, zz));
 }
 
-function normalizeOptions(options: boolean | DecodeOptions | undefined): DecodeOptions {
-  if (options === undefined) return {};
-  if (typeof options === "boolean") return { allowObjects: options };
-  return options;
+function attach(bytes: Uint8Array): void {
+  const buffer = bytes.buffer;
+  if (buffer !== viewedBuffer) {
+    viewedBuffer = buffer;
+    src = new Uint8Array(buffer);
+    dv = new DataView(buffer);
+  }
+  base = bytes.byteOffset;
+  pos = base;
+  end = base + bytes.length;
+}
+
+function detach(): void {
+  if (viewedBuffer.byteLength > MAX_CACHED_BUFFER) {
+    viewedBuffer = EMPTY_BUFFER;
+    src = new Uint8Array(EMPTY_BUFFER);
+    dv = new DataView(EMPTY_BUFFER);
+  }
+}
+
+/** The value; leaves the consumed byte count in `pos - base`. */
+function decodeTop(bytes: Uint8Array, options: boolean | DecodeOptions | undefined): Variant {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError("bytes must be a Uint8Array or Buffer");
+  if (options === undefined || typeof options === "boolean") {
+    allowObjects = options === true;
+    lossless = false;
+  } else {
+    allowObjects = options.allowObjects === true;
+    lossless = options.lossless === true;
+  }
+  attach(bytes);
+  try {
+    return decodeValue(0);
+  } catch (e) {
+    if (e instanceof VariantDecodeError) throw e;
+    // Nothing else should reach here; if anything does (the JS stack, say), it is still a decode error.
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new VariantDecodeError(
+      e instanceof RangeError && /call stack/i.test(detail) ? GodotError.ERR_OUT_OF_MEMORY : GodotError.ERR_INVALID_DATA,
+      pos - base,
+      `decoder failure: ${detail}`,
+    );
+  } finally {
+    detach();
+  }
 }
 
 /**
@@ -575,35 +655,9 @@ function normalizeOptions(options: boolean | DecodeOptions | undefined): DecodeO
  * read several values back to back). Throws VariantDecodeError on any malformed input.
  */
 export function decodeVariant(bytes: Uint8Array, options?: boolean | DecodeOptions): DecodeResult {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError("bytes must be a Uint8Array or Buffer");
-  const opts = normalizeOptions(options);
-  src = bytes;
-  dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  pos = 0;
-  end = bytes.length;
-  allowObjects = opts.allowObjects === true;
-  lossless = opts.lossless === true;
-  try {
-    const value = decodeValue(0);
-    return { value, consumed: pos };
-  } catch (e) {
-    if (e instanceof VariantDecodeError) throw e;
-    // Nothing else should reach here; if anything does (the JS stack, say), it is still a decode error.
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new VariantDecodeError(
-      e instanceof RangeError && /call stack/i.test(detail) ? GodotError.ERR_OUT_OF_MEMORY : GodotError.ERR_INVALID_DATA,
-      pos,
-      `decoder failure: ${detail}`,
-    );
-  } finally {
-    // Do not keep the caller's buffer alive.
-    src = EMPTY;
-    dv = EMPTY_VIEW;
-  }
+  const value = decodeTop(bytes, options);
+  return { value, consumed: pos - base };
 }
-
-const EMPTY = new Uint8Array(0);
-const EMPTY_VIEW = new DataView(EMPTY.buffer);
 
 /**
  * Godot's `bytes_to_var` (`allowObjects` false) / `bytes_to_var_with_objects` (true): the value in
@@ -611,5 +665,5 @@ const EMPTY_VIEW = new DataView(EMPTY.buffer);
  * decoder returns an error.
  */
 export function bytesToVar(bytes: Uint8Array, allowObjects?: boolean | DecodeOptions): Variant {
-  return decodeVariant(bytes, allowObjects).value;
+  return decodeTop(bytes, allowObjects);
 }

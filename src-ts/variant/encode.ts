@@ -27,31 +27,43 @@ export interface EncodeOptions {
 
 const MAX_DEPTH = 1024;
 const FLAG_64 = 1 << 16;
-const INITIAL_SIZE = 8192;
-/** A buffer grown beyond this by one large value is not kept for the next call. */
-const RETAINED_SIZE = 1 << 20;
+/**
+ * Results are views into slabs of this size: each encode writes after the previous one and returns
+ * `subarray(start, end)` (as Node's own Buffer pool does), so a call costs no allocation beyond
+ * the view. A value that does not fit gets a slab of its own; bytes handed out are never rewritten.
+ */
+const SLAB_SIZE = 64 * 1024;
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const NO_HINT = -1;
+const hasOwn = Object.prototype.hasOwnProperty;
 
-let buf: Buffer = Buffer.allocUnsafeSlow(INITIAL_SIZE);
+let buf: Buffer = Buffer.allocUnsafeSlow(SLAB_SIZE);
 let dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+/** Where the value being encoded starts in `buf`, and the write position. */
+let start = 0;
 let pos = 0;
 let limit = Infinity;
 let fullObjects = false;
 let realDouble = false;
 let busy = false;
 
+function newSlab(size: number): void {
+  buf = Buffer.allocUnsafeSlow(size);
+  dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** Moves the value written so far into a slab with room for `need` more bytes. */
 function grow(need: number): void {
-  const required = pos + need;
-  if (required > limit) {
+  const used = pos - start;
+  if (used + need > limit) {
     throw new VariantEncodeError(GodotError.ERR_OUT_OF_MEMORY, `encoded value is larger than maxSize (${limit} bytes)`);
   }
-  let size = buf.length * 2;
-  while (size < required) size *= 2;
-  const bigger = Buffer.allocUnsafeSlow(size);
-  buf.copy(bigger, 0, 0, pos);
-  buf = bigger;
-  dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const old = buf;
+  const from = start;
+  newSlab(Math.max(SLAB_SIZE, (used + need) * 2));
+  old.copy(buf, 0, from, from + used);
+  start = 0;
+  pos = used;
 }
 
 function ensure(need: number): void {
@@ -196,6 +208,11 @@ function ensureString(s: string): void {
 /** Godot's string block: u32 byte length, UTF-8, zero padding to a multiple of 4. */
 function stringBlock(s: string): void {
   ensureString(s);
+  stringBlockInPlace(s);
+}
+
+/** A string block where ensureString(s) has made room. */
+function stringBlockInPlace(s: string): void {
   const len = utf8At(s, pos + 4);
   dv.setUint32(pos, len, true);
   pos += 4 + len;
@@ -208,9 +225,9 @@ function checkedString(s: unknown, what: string): string {
 }
 
 function writeStringValue(type: VariantType, s: string): void {
-  ensure(4);
+  ensureString(s);
   u32(type);
-  stringBlock(s);
+  stringBlockInPlace(s);
 }
 
 function containerKind(ct: ContainerType | null | undefined): number {
@@ -315,19 +332,24 @@ function encodeMap(
   }
 }
 
-/** A plain object: an untyped Dictionary with String keys, in `Object.keys` order. */
+/**
+ * A plain object: an untyped Dictionary with String keys, own enumerable keys in their JS order.
+ * (for-in with an own-property check is several times faster than Object.keys in V8; the count is
+ * written once the keys have been walked.)
+ */
 function encodeRecord(o: Record<string, unknown>, depth: number): void {
-  const keys = Object.keys(o);
-  const n = keys.length;
   ensure(8);
   u32(VariantType.DICTIONARY);
-  u32(n);
-  if (n > 0 && depth >= MAX_DEPTH) tooDeep();
-  for (let i = 0; i < n; i++) {
-    const k = keys[i] as string;
+  const countAt = pos - start; // relative: a grow moves the value to a new slab
+  pos += 4;
+  let n = 0;
+  for (const k in o) {
+    if (!hasOwn.call(o, k)) continue;
+    if (depth >= MAX_DEPTH) tooDeep();
+    n++;
     ensureString(k);
     u32(VariantType.STRING);
-    stringBlock(k);
+    stringBlockInPlace(k);
     try {
       encodeValue(o[k], depth + 1, NO_HINT);
     } catch (e) {
@@ -335,6 +357,7 @@ function encodeRecord(o: Record<string, unknown>, depth: number): void {
       throw e;
     }
   }
+  dv.setUint32(start + countAt, n, true);
 }
 
 function tooDeep(): never {
@@ -795,44 +818,43 @@ function encodeValue(v: unknown, depth: number, hint: number): void {
  */
 export function varToBytes(value: Variant, options: boolean | EncodeOptions = false): Buffer {
   const opts: EncodeOptions = typeof options === "boolean" ? { fullObjects: options } : (options ?? {});
-  const maxSize = opts.maxSize ?? Infinity;
   if (opts.realT !== undefined && opts.realT !== "float" && opts.realT !== "double") {
     throw new TypeError(`realT must be "float" or "double", got ${String(opts.realT)}`);
   }
-  // A getter on a plain object could call back into the encoder: give that call its own state.
-  const outer = busy ? { buf, dv, pos, limit, fullObjects, realDouble } : null;
-  if (outer !== null) {
-    buf = Buffer.allocUnsafeSlow(INITIAL_SIZE);
-    dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
+  // A getter on a plain object could call back into the encoder: give that call its own slab.
+  const outer = busy ? { buf, dv, start, pos, limit, fullObjects, realDouble } : null;
+  if (outer !== null) newSlab(SLAB_SIZE);
   busy = true;
-  pos = 0;
-  limit = maxSize;
+  start = outer !== null ? 0 : (pos + 7) & ~7;
+  if (start + 16 > buf.length) {
+    newSlab(SLAB_SIZE);
+    start = 0;
+  }
+  pos = start;
+  limit = opts.maxSize ?? Infinity;
   fullObjects = opts.fullObjects === true;
   realDouble = opts.realT === "double";
   try {
     encodeValue(value, 0, NO_HINT);
-    if (pos > limit) {
+    if (pos - start > limit) {
       throw new VariantEncodeError(GodotError.ERR_OUT_OF_MEMORY, `encoded value is larger than maxSize (${limit} bytes)`);
     }
-    const out = Buffer.allocUnsafe(pos);
-    buf.copy(out, 0, 0, pos);
+    const out = buf.subarray(start, pos);
+    if (buf.length > SLAB_SIZE) {
+      // A value that needed a slab of its own keeps it; the next call starts a normal one.
+      newSlab(SLAB_SIZE);
+      pos = 0;
+    }
     return out;
   } catch (e) {
+    pos = start;
     finishPath(e);
     if (e instanceof RangeError && !(e instanceof VariantTypeError) && /call stack/i.test(e.message)) {
       throw new VariantEncodeError(GodotError.ERR_OUT_OF_MEMORY, "value nested too deeply for the JS stack");
     }
     throw e;
   } finally {
-    if (outer !== null) {
-      ({ buf, dv, pos, limit, fullObjects, realDouble } = outer);
-    } else {
-      busy = false;
-      if (buf.length > RETAINED_SIZE) {
-        buf = Buffer.allocUnsafeSlow(INITIAL_SIZE);
-        dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      }
-    }
+    if (outer !== null) ({ buf, dv, start, pos, limit, fullObjects, realDouble } = outer);
+    else busy = false;
   }
 }

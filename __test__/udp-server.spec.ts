@@ -248,7 +248,10 @@ test("stop() detaches taken peers and discards pending ones; listen works again"
 test("closing a taken peer makes the server forget it: the next datagram is a new pending peer", async (t) => {
   const server = listeningServer(t);
   const port = server.getLocalPort();
-  const client = clientOf(t, port);
+  // Unconnected, so it also sees datagrams from ports other than the server's.
+  const client = newPeer(t);
+  t.is(client.bind(0, "127.0.0.1"), GodotError.OK);
+  t.is(client.setDestAddress("127.0.0.1", port), GodotError.OK);
   send(t, client, "first");
   t.true(await pendingReached(server, 1));
   const peer = server.takeConnection();
@@ -256,11 +259,21 @@ test("closing a taken peer makes the server forget it: the next datagram is a ne
   t.is(server.connectionCount, 1);
 
   peer.close();
+  t.teardown(() => peer.close());
   t.false(peer.isBound());
   t.false(peer.isSocketConnected());
   t.is(peer.getAvailablePacketCount(), -1);
   t.true(server.isListening());
   t.is(server.connectionCount, 0);
+
+  // As in Godot, the closed peer keeps its destination: a send re-opens an ephemeral socket.
+  t.is(peer.putPacket(Buffer.from("from a new port")), GodotError.OK);
+  t.true(peer.isBound());
+  t.true(await until(() => client.getAvailablePacketCount() === 1));
+  t.is(client.getPacket().toString(), "from a new port");
+  t.not(client.getPacketPort(), port);
+  t.is(client.getPacketPort(), peer.getLocalPort());
+  peer.close();
 
   send(t, client, "second");
   t.true(await pendingReached(server, 1));

@@ -817,9 +817,18 @@ function encodeValue(v: unknown, depth: number, hint: number): void {
  * Variant form.
  */
 export function varToBytes(value: Variant, options: boolean | EncodeOptions = false): Buffer {
-  const opts: EncodeOptions = typeof options === "boolean" ? { fullObjects: options } : (options ?? {});
-  if (opts.realT !== undefined && opts.realT !== "float" && opts.realT !== "double") {
-    throw new TypeError(`realT must be "float" or "double", got ${String(opts.realT)}`);
+  let full = false;
+  let double = false;
+  let maxSize = Infinity;
+  if (typeof options === "boolean") {
+    full = options;
+  } else if (options !== undefined && options !== null) {
+    full = options.fullObjects === true;
+    if (options.realT !== undefined && options.realT !== "float" && options.realT !== "double") {
+      throw new TypeError(`realT must be "float" or "double", got ${String(options.realT)}`);
+    }
+    double = options.realT === "double";
+    maxSize = options.maxSize ?? Infinity;
   }
   // A getter on a plain object could call back into the encoder: give that call its own slab.
   const outer = busy ? { buf, dv, start, pos, limit, fullObjects, realDouble } : null;
@@ -831,9 +840,9 @@ export function varToBytes(value: Variant, options: boolean | EncodeOptions = fa
     start = 0;
   }
   pos = start;
-  limit = opts.maxSize ?? Infinity;
-  fullObjects = opts.fullObjects === true;
-  realDouble = opts.realT === "double";
+  limit = maxSize;
+  fullObjects = full;
+  realDouble = double;
   try {
     encodeValue(value, 0, NO_HINT);
     if (pos - start > limit) {

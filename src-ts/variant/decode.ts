@@ -220,7 +220,9 @@ function decodeContainerType(kind: number): ContainerType | null {
     }
     case 2: {
       const className = stringBlock();
-      return { kind: "class", className: allowObjects ? className : ENCODED_OBJECT_AS_ID_CLASS };
+      if (!allowObjects) return { kind: "class", className: ENCODED_OBJECT_AS_ID_CLASS };
+      // An empty class name leaves Godot with a plain Object type, which it writes as kind 1.
+      return className === "" ? { kind: "builtin", type: VariantType.OBJECT } : { kind: "class", className };
     }
     case 3: {
       const at = pos;

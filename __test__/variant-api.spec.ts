@@ -1,7 +1,9 @@
 // The value model and the API around the wire format: which JS value becomes which Godot type,
 // forcing types, Dictionary key semantics, typed-container hints, options and errors.
 import test from "ava";
+import fc from "fast-check";
 import { GodotError } from "../src-ts/errors.js";
+import { variantArbitraries } from "./variant-arbitraries.js";
 import {
   bytesToVar,
   decodeVariant,
@@ -241,6 +243,38 @@ test("maxSize: exactly at the limit is fine, one byte over is ERR_OUT_OF_MEMORY"
   t.is(err?.error, GodotError.ERR_OUT_OF_MEMORY);
   const big = t.throws(() => varToBytes(new Uint8Array(1 << 20), { maxSize: 1024 }), { instanceOf: VariantEncodeError });
   t.is(big?.error, GodotError.ERR_OUT_OF_MEMORY, "stops growing its buffer at the limit");
+});
+
+test("maxSize holds exactly for any value, also where it crosses the end of the shared slab", (t) => {
+  const SLAB = 64 * 1024;
+  const { value } = variantArbitraries({ realDouble: false, objects: false });
+  /** Places the next encode to start `offset` bytes before the end of a fresh slab. */
+  const placeBeforeSlabEnd = (offset: number): void => {
+    varToBytes(new Uint8Array(SLAB + 1)); // a value of its own slab: the next call starts a new one
+    const filler = SLAB - offset - 8; // a PackedByteArray of n bytes takes 8 + n (+ padding)
+    if (filler >= 0) varToBytes(new Uint8Array(filler - (filler % 8)));
+  };
+  let checked = 0;
+  fc.assert(
+    fc.property(value, fc.integer({ min: 0, max: 64 }), (v, before) => {
+      const size = varToBytes(v).length;
+      placeBeforeSlabEnd(Math.max(0, size - before));
+      if (varToBytes(v, { maxSize: size }).length !== size) return false;
+      if (size > 4) {
+        placeBeforeSlabEnd(Math.max(0, size - before));
+        try {
+          varToBytes(v, { maxSize: size - 1 });
+          return false;
+        } catch (e) {
+          if (!(e instanceof VariantEncodeError) || e.error !== GodotError.ERR_OUT_OF_MEMORY) return false;
+        }
+      }
+      checked++;
+      return true;
+    }),
+    { numRuns: 300 },
+  );
+  t.is(checked, 300);
 });
 
 test("realT double writes f64 components with the 64-bit flag; Color and int vectors stay", (t) => {

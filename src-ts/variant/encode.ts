@@ -5,9 +5,8 @@ import { ENCODED_OBJECT_AS_ID_CLASS, type ContainerType } from "./container-type
 import { VariantEncodeError, VariantTypeError, addPathSegment, finishPath } from "./errors.js";
 import type { Variant } from "./types.js";
 
-// value -> bytes, exactly as Godot's encode_variant (core/io/marshalls.cpp). Everything is written
-// into one module-level Buffer that grows by doubling and is reused across calls; the result is a
-// copy of the used part. No per-value allocation except what JS strings force.
+// value -> bytes, exactly as Godot's encode_variant (core/io/marshalls.cpp). Values are written
+// straight into a shared slab (see SLAB_SIZE) through one DataView; nothing is allocated per value.
 
 /** Options of `varToBytes` beyond Godot's `full_objects` flag. */
 export interface EncodeOptions {
@@ -52,12 +51,14 @@ function newSlab(size: number): void {
   dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
+function tooLarge(): never {
+  throw new VariantEncodeError(GodotError.ERR_OUT_OF_MEMORY, `encoded value is larger than maxSize (${limit} bytes)`);
+}
+
 /** Moves the value written so far into a slab with room for `need` more bytes. */
 function grow(need: number): void {
   const used = pos - start;
-  if (used + need > limit) {
-    throw new VariantEncodeError(GodotError.ERR_OUT_OF_MEMORY, `encoded value is larger than maxSize (${limit} bytes)`);
-  }
+  if (used > limit) tooLarge();
   const old = buf;
   const from = start;
   newSlab(Math.max(SLAB_SIZE, (used + need) * 2));
@@ -66,8 +67,18 @@ function grow(need: number): void {
   pos = used;
 }
 
+/**
+ * Room for at most `need` more bytes. Callers may ask for a little more than they write (a string's
+ * worst case), so the size limit is only checked against what has been written.
+ */
 function ensure(need: number): void {
   if (pos + need > buf.length) grow(need);
+}
+
+/** Room for exactly `need` more bytes (a packed array's payload): over the limit fails at once. */
+function ensureExact(need: number): void {
+  if (pos - start + need > limit) tooLarge();
+  ensure(need);
 }
 
 function u32(v: number): void {
@@ -388,7 +399,7 @@ function encodePackedNumbers(v: ArrayBufferView): void {
     );
   }
   const count = v.byteLength / elementSize;
-  ensure(8 + v.byteLength + 3);
+  ensureExact(8 + v.byteLength + ((4 - (v.byteLength & 3)) & 3));
   u32(type);
   u32(count);
   if (LITTLE_ENDIAN_HOST || elementSize === 1) {
@@ -685,7 +696,7 @@ function encodeTagged(v: Obj, tag: VariantType, depth: number): void {
     }
     case VariantType.PACKED_VECTOR2_ARRAY: {
       const a = v as unknown as Obj[];
-      ensure(8 + a.length * 16);
+      ensureExact(8 + a.length * (realDouble ? 16 : 8));
       u32(realHeader(tag));
       u32(a.length);
       for (const e of a) {
@@ -696,7 +707,7 @@ function encodeTagged(v: Obj, tag: VariantType, depth: number): void {
     }
     case VariantType.PACKED_VECTOR3_ARRAY: {
       const a = v as unknown as Obj[];
-      ensure(8 + a.length * 24);
+      ensureExact(8 + a.length * (realDouble ? 24 : 12));
       u32(realHeader(tag));
       u32(a.length);
       for (const e of a) {
@@ -708,7 +719,7 @@ function encodeTagged(v: Obj, tag: VariantType, depth: number): void {
     }
     case VariantType.PACKED_COLOR_ARRAY: {
       const a = v as unknown as Obj[];
-      ensure(8 + a.length * 16);
+      ensureExact(8 + a.length * 16);
       u32(tag);
       u32(a.length);
       for (const e of a) {
@@ -721,7 +732,7 @@ function encodeTagged(v: Obj, tag: VariantType, depth: number): void {
     }
     case VariantType.PACKED_VECTOR4_ARRAY: {
       const a = v as unknown as Obj[];
-      ensure(8 + a.length * 32);
+      ensureExact(8 + a.length * (realDouble ? 32 : 16));
       u32(realHeader(tag));
       u32(a.length);
       for (const e of a) {
@@ -845,9 +856,7 @@ export function varToBytes(value: Variant, options: boolean | EncodeOptions = fa
   realDouble = double;
   try {
     encodeValue(value, 0, NO_HINT);
-    if (pos - start > limit) {
-      throw new VariantEncodeError(GodotError.ERR_OUT_OF_MEMORY, `encoded value is larger than maxSize (${limit} bytes)`);
-    }
+    if (pos - start > limit) tooLarge();
     const out = buf.subarray(start, pos);
     if (buf.length > SLAB_SIZE) {
       // A value that needed a slab of its own keeps it; the next call starts a normal one.

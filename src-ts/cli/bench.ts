@@ -98,6 +98,7 @@ export const bench: Command = {
       );
     }
     const sendSeconds = secondsSince(start);
+    const receivedWhileSending = received;
     // Give packets still in flight a moment to arrive.
     const settleUntil = Date.now() + SETTLE_MS;
     while (received + receiver.droppedPackets < sent && Date.now() < settleUntil && !context.signal.aborted) {
@@ -124,7 +125,7 @@ export const bench: Command = {
       sent,
       received,
       sentPerSecond: Math.round(sent / sendSeconds),
-      receivedPerSecond: Math.round(received / elapsed),
+      receivedPerSecond: Math.round(receivedWhileSending / sendSeconds),
       receivedBytesPerSecond: Math.round(receivedBytes / elapsed),
       droppedByQueue: queueDrops,
       droppedByOs: osDrops,
@@ -142,7 +143,7 @@ export const bench: Command = {
       `  sent      ${count(sent).padStart(12)} packets  ${perSecond(sent, sendSeconds, "pkt").padStart(14)}  ${bytes(
         (sent * size) / sendSeconds,
       )}/s`,
-      `  received  ${count(received).padStart(12)} packets  ${perSecond(received, elapsed, "pkt").padStart(14)}  ${bytes(
+      `  received  ${count(received).padStart(12)} packets  ${perSecond(receivedWhileSending, sendSeconds, "pkt").padStart(14)}  ${bytes(
         receivedBytes / elapsed,
       )}/s`,
       `  dropped   ${count(lost).padStart(12)} packets  (${sent > 0 ? ((lost / sent) * 100).toFixed(2) : "0.00"}%: ${count(

@@ -24,7 +24,8 @@ export class StatusLine {
     const now = Date.now();
     if (!force && now - this.#lastDraw < MIN_INTERVAL_MS) return;
     this.#lastDraw = now;
-    const width = this.stream.columns ?? 80;
+    const columns = this.stream.columns;
+    const width = typeof columns === "number" && columns > 0 ? columns : 80;
     this.stream.write(ERASE_LINE + this.#text.slice(0, Math.max(0, width - 1)));
     this.#shown = true;
   }

@@ -161,7 +161,9 @@ export const send: Command = {
     if (failure !== GodotError.OK) {
       context.stderr.write(`godot-udp send: sending to ${target} failed after ${sent} packets: ${errorName(failure)}\n`);
     }
-    if (json) {
+    if (sent === 0) {
+      // Nothing went out: the error above says why.
+    } else if (json) {
       context.stdout.write(JSON.stringify({ event: "sent", to: target, text: description, size }) + "\n");
     } else if (sent === 1 && repeat === 1) {
       context.stdout.write(`sent ${description} (${bytes(size)}) to ${target}\n`);
@@ -169,7 +171,7 @@ export const send: Command = {
       context.stdout.write(`sent ${description} (${bytes(size)}) to ${target}, ${count(sent)} times\n`);
     }
 
-    if (wantReply && replyTask !== null) {
+    if (wantReply && replyTask !== null && !context.signal.aborted) {
       // Wait for one reply per packet sent, the timeout, or Ctrl-C, whichever comes first.
       await new Promise<void>((resolve) => {
         const done = (): void => {

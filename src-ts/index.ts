@@ -3,6 +3,8 @@ export * from "./variant/index.js";
 export {
   varToStr,
   strToVar,
+  typeName,
+  variantTypeOf,
   VariantTextParseError,
   VariantTextWriteError,
   type VarToStrOptions,

@@ -2,7 +2,7 @@ import { GodotError } from "../errors.js";
 import { VariantType, VARIANT_MAX } from "./variant-type.js";
 import { ENCODED_OBJECT_AS_ID_CLASS, type ContainerType } from "./container-type.js";
 import { VariantDecodeError } from "./errors.js";
-import { Dictionary } from "./dictionary.js";
+import { Dictionary, dictionaryAppendNew } from "./dictionary.js";
 import {
   TypedArray,
   PackedStringArray,
@@ -136,13 +136,16 @@ function f64(): number {
 }
 
 // Short ASCII strings (keys, names) repeat from packet to packet. They are looked up in a small
-// cache by their bytes, compared a 32-bit word at a time (the block's padding is always there to
-// read, and takes part in the comparison), instead of being validated and built every time.
+// cache by their bytes, compared a 32-bit word at a time (the padding after the text is always
+// there to read; it is masked off, so equal text always lands in the same slot), instead of being
+// validated and built every time.
 const STRING_CACHE_SIZE = 4096;
 const MAX_CACHED_WORDS = 8;
 const cachedStrings: string[] = new Array<string>(STRING_CACHE_SIZE).fill("");
 const cachedLengths = new Int32Array(STRING_CACHE_SIZE).fill(-1);
 const cachedWords = new Int32Array(STRING_CACHE_SIZE * MAX_CACHED_WORDS);
+/** The cache slot of the string text() returned last, or -1 when it did not come from the cache. */
+let lastStringSlot = -1;
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string })
   .latin1Slice;
 
@@ -152,15 +155,22 @@ const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Arr
  */
 function text(start: number, n: number): string {
   const words = (n + 3) >> 2;
+  lastStringSlot = -1;
   if (n === 0 || words > MAX_CACHED_WORDS) return n === 0 ? "" : nonAsciiText(start, start + n);
+  const lastWord = start + 4 * (words - 1);
+  const lastMask = (n & 3) === 0 ? -1 : (1 << (8 * (n & 3))) - 1;
   let hash = n;
-  for (let w = 0; w < words; w++) hash = Math.imul(hash ^ dv.getInt32(start + 4 * w, true), 0x9e3779b1);
+  for (let at = start; at < lastWord; at += 4) hash = Math.imul(hash ^ dv.getInt32(at, true), 0x9e3779b1);
+  hash = Math.imul(hash ^ (dv.getInt32(lastWord, true) & lastMask), 0x9e3779b1);
   const slot = (hash ^ (hash >>> 16)) & (STRING_CACHE_SIZE - 1);
+  const base = slot * MAX_CACHED_WORDS;
   if (cachedLengths[slot] === n) {
-    const at = slot * MAX_CACHED_WORDS;
     let w = 0;
-    while (w < words && cachedWords[at + w] === dv.getInt32(start + 4 * w, true)) w++;
-    if (w === words) return cachedStrings[slot] as string;
+    while (w < words - 1 && cachedWords[base + w] === dv.getInt32(start + 4 * w, true)) w++;
+    if (w === words - 1 && cachedWords[base + w] === (dv.getInt32(lastWord, true) & lastMask)) {
+      lastStringSlot = slot;
+      return cachedStrings[slot] as string;
+    }
   }
   const stop = start + n;
   for (let i = start; i < stop; i++) {
@@ -175,10 +185,11 @@ function text(start: number, n: number): string {
   } else {
     s = latin1Slice.call(src, start, stop);
   }
-  const at = slot * MAX_CACHED_WORDS;
-  for (let w = 0; w < words; w++) cachedWords[at + w] = dv.getInt32(start + 4 * w, true);
+  for (let w = 0; w < words - 1; w++) cachedWords[base + w] = dv.getInt32(start + 4 * w, true);
+  cachedWords[base + words - 1] = dv.getInt32(lastWord, true) & lastMask;
   cachedLengths[slot] = n;
   cachedStrings[slot] = s;
+  lastStringSlot = slot;
   return s;
 }
 
@@ -263,17 +274,90 @@ function fitElement(ct: ContainerType, value: Variant, type: VariantType): Varia
   return DROP;
 }
 
+/**
+ * decodeValue for an element, key or value of a container, with the scalars game data is mostly
+ * made of (String, 32-bit int and float, bool) decoded inline: a call saved per element. The
+ * checks are decodeValue's own; anything else goes to decodeValue.
+ */
+function decodeElement(depth: number): Variant {
+  if (end - pos >= 8 && depth <= MAX_DEPTH) {
+    switch (dv.getUint32(pos, true)) {
+      case VariantType.STRING:
+        pos += 4;
+        lastType = VariantType.STRING;
+        return stringBlock();
+      case VariantType.INT: {
+        const v = dv.getInt32(pos + 4, true);
+        pos += 8;
+        lastType = VariantType.INT;
+        return v;
+      }
+      case VariantType.FLOAT: {
+        if (lossless) break;
+        const v = dv.getFloat32(pos + 4, true);
+        pos += 8;
+        lastType = VariantType.FLOAT;
+        return v;
+      }
+      case VariantType.BOOL: {
+        const v = dv.getUint32(pos + 4, true) !== 0;
+        pos += 8;
+        lastType = VariantType.BOOL;
+        return v;
+      }
+      case VariantType.NIL:
+        pos += 4;
+        lastType = VariantType.NIL;
+        return null;
+      default:
+        break;
+    }
+  }
+  return decodeValue(depth);
+}
+
+// Duplicate keys are rare but must merge as in Godot. A key string from the string cache is
+// stamped in its cache slot with the Dictionary being decoded: equal text shares a slot, so a key
+// whose slot carries no stamp yet is certainly new and is appended without searching. Any other
+// key (not from the cache, not a String) switches the Dictionary to the full lookup.
+const slotStamps = new Int32Array(STRING_CACHE_SIZE);
+let dictionaryStamp = 0;
+
 function decodeDictionary(header: number, depth: number): Dictionary {
   const keyType = decodeContainerType((header >>> 16) & 3);
   const valueType = decodeContainerType((header >>> 18) & 3);
   need(4, "dictionary count");
   const count = u32() & 0x7fffffff;
-  const typed = keyType !== null || valueType !== null;
-  const dict = typed ? new Dictionary(null, { keyType, valueType }) : new Dictionary();
+  if (keyType !== null || valueType !== null) return decodeTypedDictionary(keyType, valueType, count, depth);
+  const dict = new Dictionary();
+  const stamp = (dictionaryStamp = (dictionaryStamp + 1) | 0);
+  let allStamped = true;
   for (let i = 0; i < count; i++) {
-    let key = decodeValue(depth + 1);
+    const key = decodeElement(depth + 1);
+    const slot = lastType === VariantType.STRING ? lastStringSlot : -1;
+    const value = decodeElement(depth + 1);
+    if (allStamped && slot >= 0 && slotStamps[slot] !== stamp) {
+      slotStamps[slot] = stamp;
+      dictionaryAppendNew(dict, key as string, value);
+      continue;
+    }
+    if (slot < 0) allStamped = false;
+    dict.set(key, value);
+  }
+  return dict;
+}
+
+function decodeTypedDictionary(
+  keyType: ContainerType | null,
+  valueType: ContainerType | null,
+  count: number,
+  depth: number,
+): Dictionary {
+  const dict = new Dictionary(null, { keyType, valueType });
+  for (let i = 0; i < count; i++) {
+    let key = decodeElement(depth + 1);
     const keyWireType = lastType;
-    let value = decodeValue(depth + 1);
+    let value = decodeElement(depth + 1);
     if (keyType !== null) {
       const fitted = fitElement(keyType, key, keyWireType);
       if (fitted === DROP) continue;
@@ -295,12 +379,12 @@ function decodeArray(header: number, depth: number): Variant[] {
   const count = u32() & 0x7fffffff;
   if (elementType === null) {
     const out: Variant[] = [];
-    for (let i = 0; i < count; i++) out.push(decodeValue(depth + 1));
+    for (let i = 0; i < count; i++) out.push(decodeElement(depth + 1));
     return out;
   }
   const out = new TypedArray(elementType);
   for (let i = 0; i < count; i++) {
-    const element = decodeValue(depth + 1);
+    const element = decodeElement(depth + 1);
     const fitted = fitElement(elementType, element, lastType);
     if (fitted !== DROP) out.push(fitted);
   }

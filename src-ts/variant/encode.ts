@@ -3,6 +3,7 @@ import { VariantType } from "./variant-type.js";
 import { VARIANT_TAG, type MaybeTagged } from "./tag.js";
 import { ENCODED_OBJECT_AS_ID_CLASS, type ContainerType } from "./container-type.js";
 import { VariantEncodeError, VariantTypeError, addPathSegment, finishPath } from "./errors.js";
+import { dictionaryKeys, dictionaryValues, type Dictionary } from "./dictionary.js";
 import type { Variant } from "./types.js";
 
 // value -> bytes, exactly as Godot's encode_variant (core/io/marshalls.cpp). Values are written
@@ -316,12 +317,8 @@ function keySegment(k: unknown): string {
   return typeof k === "string" && /^[A-Za-z_$][\w$]*$/.test(k) ? "." + k : `[${typeof k === "string" ? JSON.stringify(k) : String(k)}]`;
 }
 
-function encodeMap(
-  map: ReadonlyMap<unknown, unknown>,
-  keyType: ContainerType | null | undefined,
-  valueType: ContainerType | null | undefined,
-  depth: number,
-): void {
+/** A Dictionary's header and container type blocks; returns the key and value hints. */
+function dictionaryHeader(count: number, keyType: ContainerType | null | undefined, valueType: ContainerType | null | undefined): void {
   const keyKind = containerKind(keyType);
   const valueKind = containerKind(valueType);
   ensure(4);
@@ -329,18 +326,32 @@ function encodeMap(
   containerBlock(keyType);
   containerBlock(valueType);
   ensure(4);
-  u32(map.size);
-  const keyHint = hintOf(keyType);
-  const valueHint = hintOf(valueType);
-  for (const [k, v] of map) {
-    try {
-      encodeValue(k, depth + 1, keyHint);
-      encodeValue(v, depth + 1, valueHint);
-    } catch (e) {
-      addPathSegment(e, keySegment(k));
-      throw e;
-    }
+  u32(count);
+}
+
+function encodePair(k: unknown, v: unknown, depth: number, keyHint: number, valueHint: number): void {
+  try {
+    encodeValue(k, depth + 1, keyHint);
+    encodeValue(v, depth + 1, valueHint);
+  } catch (e) {
+    addPathSegment(e, keySegment(k));
+    throw e;
   }
+}
+
+/** A JS Map: an untyped Dictionary. */
+function encodeMap(map: ReadonlyMap<unknown, unknown>, depth: number): void {
+  dictionaryHeader(map.size, null, null);
+  for (const [k, v] of map) encodePair(k, v, depth, NO_HINT, NO_HINT);
+}
+
+function encodeDictionary(d: Dictionary, depth: number): void {
+  const keys = dictionaryKeys(d);
+  const values = dictionaryValues(d);
+  dictionaryHeader(keys.length, d.keyType, d.valueType);
+  const keyHint = hintOf(d.keyType);
+  const valueHint = hintOf(d.valueType);
+  for (let i = 0; i < keys.length; i++) encodePair(keys[i], values[i], depth, keyHint, valueHint);
 }
 
 /**
@@ -668,11 +679,9 @@ function encodeTagged(v: Obj, tag: VariantType, depth: number): void {
       ensure(8);
       u64(v.objectId, "Signal object id");
       return;
-    case VariantType.DICTIONARY: {
-      const d = v as unknown as { keyType: ContainerType | null; valueType: ContainerType | null } & Map<unknown, unknown>;
-      encodeMap(d, d.keyType, d.valueType, depth);
+    case VariantType.DICTIONARY:
+      encodeDictionary(v as unknown as Dictionary, depth);
       return;
-    }
     case VariantType.ARRAY:
       encodeTypedArray(v as unknown as { elementType: ContainerType } & unknown[], depth);
       return;
@@ -798,7 +807,7 @@ function encodeValue(v: unknown, depth: number, hint: number): void {
       } else if (ArrayBuffer.isView(v)) {
         encodePackedNumbers(v);
       } else if (v instanceof Map) {
-        encodeMap(v, null, null, depth);
+        encodeMap(v, depth);
       } else {
         const proto: unknown = Object.getPrototypeOf(v);
         if (proto !== Object.prototype && proto !== null) {

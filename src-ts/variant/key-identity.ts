@@ -67,7 +67,7 @@ function listIdentity(prefix: string, items: Iterable<unknown>, depth: number): 
   return s + "]";
 }
 
-function mapIdentity(map: Map<unknown, unknown>, depth: number): string {
+function mapIdentity(map: Iterable<[unknown, unknown]>, depth: number): string {
   let s = "\0d{";
   for (const [key, value] of map) {
     s += identityText(keyIdentityAt(key, depth + 1)) + ":" + identityText(keyIdentityAt(value, depth + 1)) + ",";

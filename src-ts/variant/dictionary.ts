@@ -26,8 +26,8 @@ let appendNew: (d: Dictionary, key: string, value: Variant) => void;
  * `keyType`/`valueType` make it a typed Dictionary (Godot 4.4+ on the wire).
  *
  * The entries live in arrays, found by a scan while the Dictionary is small and through an index
- * beyond that: network messages are mostly small Dictionaries, which this builds several times
- * faster than a Map would. (Map's own storage stays empty: code that bypasses the methods, such as
+ * beyond that: network messages are mostly small Dictionaries, and the decoder appends their new
+ * String keys without any hashing. (Map's own storage stays empty: code that bypasses the methods, such as
  * `Map.prototype.get.call(d, k)` or `structuredClone(d)`, sees no entries.) `delete` costs O(n).
  */
 export class Dictionary extends Map<Variant, Variant> {

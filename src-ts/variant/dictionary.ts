@@ -27,8 +27,9 @@ let appendNew: (d: Dictionary, key: string, value: Variant) => void;
  *
  * The entries live in arrays, found by a scan while the Dictionary is small and through an index
  * beyond that: network messages are mostly small Dictionaries, and the decoder appends their new
- * String keys without any hashing. (Map's own storage stays empty: code that bypasses the methods, such as
- * `Map.prototype.get.call(d, k)` or `structuredClone(d)`, sees no entries.) `delete` costs O(n).
+ * String keys without any hashing. (Map's own storage stays empty: code that bypasses the
+ * methods, such as `Map.prototype.get.call(d, k)` or `structuredClone(d)`, sees no entries.)
+ * `delete` costs O(n).
  */
 export class Dictionary extends Map<Variant, Variant> {
   declare readonly variantType: VariantType.DICTIONARY;

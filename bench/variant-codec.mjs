@@ -6,9 +6,9 @@
 //   node bench/variant-codec.mjs [--quick] [--rounds N]
 //
 // Needs the TypeScript build (`npm run build:ts`); imports the codec from dist/variant/, which has
-// no native part. Every measurement is a fixed time window; windows of the contenders are
-// interleaved round by round and the median of the rounds is reported, so that load from other
-// processes on the machine hits all contenders alike.
+// no native part. Every measurement is a fixed time window, counted in CPU time; windows of the
+// contenders are interleaved round by round, so that load from other processes hits all of them
+// alike, and both the best and the median window are reported.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -28,8 +28,8 @@ const { varToBytes, bytesToVar, Vector2, Vector3 } = require(codecPath);
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const roundsArg = args.indexOf("--rounds");
-const ROUNDS = roundsArg >= 0 ? Number(args[roundsArg + 1]) : quick ? 3 : 7;
-const WINDOW_MS = quick ? 150 : 400;
+const ROUNDS = roundsArg >= 0 ? Number(args[roundsArg + 1]) : quick ? 5 : 11;
+const WINDOW_MS = quick ? 150 : 300;
 
 // A player's state as a game might send it every tick: a few ints, floats (some integral, some
 // not), strings, a bool and Vector2/Vector3s.
@@ -127,7 +127,8 @@ const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
 for (let r = 0; r < ROUNDS; r++) {
   for (const [name, fn] of Object.entries(contenders)) samples[name].push(measure(fn));
 }
-const rate = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+const best = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, Math.max(...v)]));
+const middle = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const us = (perSecond) => (1e6 / perSecond).toFixed(3);
@@ -140,28 +141,36 @@ console.log(
   `Sizes: Variant ${variantBytes.length} bytes, msgpackr ${msgpackBytes.length} bytes, JSON ${Buffer.byteLength(jsonText)} bytes.`,
 );
 console.log(
-  `Values per CPU-second, median of ${ROUNDS} interleaved ${WINDOW_MS} ms windows; node ${process.version}; ` +
-    `${os.cpus().length} cores, load average ${load}.\n`,
+  `Values per CPU-second over ${ROUNDS} interleaved ${WINDOW_MS} ms windows: the best window (other load only ever ` +
+    `slows a window down) and the median; node ${process.version}, ${os.cpus().length} cores, load average ${load}.\n`,
 );
-console.log("| operation | values/s | CPU µs/value |");
-console.log("| --- | ---: | ---: |");
-for (const [name, r] of Object.entries(rate)) console.log(`| ${name} | ${fmt(r)} | ${us(r)} |`);
+console.log("| operation | best values/s | CPU µs/value | median values/s |");
+console.log("| --- | ---: | ---: | ---: |");
+for (const name of Object.keys(contenders)) {
+  console.log(`| ${name} | ${fmt(best[name])} | ${us(best[name])} | ${fmt(middle[name])} |`);
+}
 
-const roundTrip = (enc, dec) => 1 / (1 / rate[enc] + 1 / rate[dec]);
-const variantRt = roundTrip("Variant encode (varToBytes)", "Variant decode (bytesToVar)");
-const msgpackRt = roundTrip("msgpackr pack", "msgpackr unpack");
-const jsonRt = roundTrip("JSON.stringify", "JSON.parse");
-const vsMsgpack = variantRt / msgpackRt;
-const vsJson = variantRt / jsonRt;
-console.log("\n| encode + decode | values/s | Variant is |");
-console.log("| --- | ---: | ---: |");
-console.log(`| Variant codec | ${fmt(variantRt)} | |`);
-console.log(`| msgpackr | ${fmt(msgpackRt)} | ${vsMsgpack.toFixed(2)}x (target >= 1.00x: ${vsMsgpack >= 1 ? "met" : "MISSED"}) |`);
-console.log(`| JSON | ${fmt(jsonRt)} | ${vsJson.toFixed(2)}x (target >= 2.00x: ${vsJson >= 2 ? "met" : "MISSED"}) |`);
-console.log(
-  `\nPer direction: encode ${(rate["Variant encode (varToBytes)"] / rate["msgpackr pack"]).toFixed(2)}x msgpackr, ` +
-    `${(rate["Variant encode (varToBytes)"] / rate["JSON.stringify"]).toFixed(2)}x JSON; ` +
-    `decode ${(rate["Variant decode (bytesToVar)"] / rate["msgpackr unpack"]).toFixed(2)}x msgpackr, ` +
-    `${(rate["Variant decode (bytesToVar)"] / rate["JSON.parse"]).toFixed(2)}x JSON.`,
-);
+const roundTrip = (rate, enc, dec) => 1 / (1 / rate[enc] + 1 / rate[dec]);
+const ratios = (rate) => {
+  const variant = roundTrip(rate, "Variant encode (varToBytes)", "Variant decode (bytesToVar)");
+  return {
+    variant,
+    msgpackr: variant / roundTrip(rate, "msgpackr pack", "msgpackr unpack"),
+    json: variant / roundTrip(rate, "JSON.stringify", "JSON.parse"),
+  };
+};
+const verdict = (ratio, target) => `${ratio.toFixed(2)}x (${ratio >= target ? "met" : "MISSED"})`;
+const b = ratios(best);
+const m = ratios(middle);
+console.log("\n| encode + decode | Variant values/s | vs msgpackr (target >= 1x) | vs JSON (target >= 2x) |");
+console.log("| --- | ---: | ---: | ---: |");
+console.log(`| best windows | ${fmt(b.variant)} | ${verdict(b.msgpackr, 1)} | ${verdict(b.json, 2)} |`);
+console.log(`| median windows | ${fmt(m.variant)} | ${verdict(m.msgpackr, 1)} | ${verdict(m.json, 2)} |`);
+const direction = (rate) =>
+  `encode ${(rate["Variant encode (varToBytes)"] / rate["msgpackr pack"]).toFixed(2)}x msgpackr, ` +
+  `${(rate["Variant encode (varToBytes)"] / rate["JSON.stringify"]).toFixed(2)}x JSON; ` +
+  `decode ${(rate["Variant decode (bytesToVar)"] / rate["msgpackr unpack"]).toFixed(2)}x msgpackr, ` +
+  `${(rate["Variant decode (bytesToVar)"] / rate["JSON.parse"]).toFixed(2)}x JSON`;
+console.log(`\nPer direction (best): ${direction(best)}.`);
+console.log(`Per direction (median): ${direction(middle)}.`);
 if (sink === 42) console.log("");

@@ -373,7 +373,16 @@ function encodeRecord(o: Record<string, unknown>, depth: number): void {
     u32(VariantType.STRING);
     stringBlockInPlace(k);
     try {
-      encodeValue(o[k], depth + 1, NO_HINT);
+      const v = o[k];
+      // 32-bit ints (counters, ids, hit points) written here save a call per field.
+      if (typeof v === "number" && (v | 0) === v && (v !== 0 || 1 / v > 0)) {
+        ensure(8);
+        u32(VariantType.INT);
+        dv.setInt32(pos, v, true);
+        pos += 4;
+      } else {
+        encodeValue(v, depth + 1, NO_HINT);
+      }
     } catch (e) {
       addPathSegment(e, keySegment(k));
       throw e;

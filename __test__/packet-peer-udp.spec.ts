@@ -297,6 +297,62 @@ test("getPackets() takes more than one native batch in one call (600 datagrams)"
   t.is(peer.droppedPackets, 0);
 });
 
+/** A peer whose queue (recvBufSize 1024) holds exactly 16 datagrams of 100 bytes, filled. */
+async function fullQueueOf16(t: Parameters<typeof boundPeer>[0]) {
+  const { peer, port } = boundPeer(t, "127.0.0.1", 1024);
+  const { peer: sender } = boundPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  for (let i = 0; i < 16; i++) sender.putPacket(payload(i, 100));
+  await untilCount(peer, 16);
+  t.is(peer.droppedPackets, 0);
+  // A 17th datagram waits in the OS buffer while the queue is full.
+  sender.putPacket(payload(16, 100));
+  t.is(await peer.wait({ timeout: 5000 }), GodotError.OK);
+  return peer;
+}
+
+test("getPacket serves a queued datagram without draining the OS socket first (nothing refused by the full queue)", async (t) => {
+  const peer = await fullQueueOf16(t);
+  t.is(peer.getPacket().readUInt32BE(0), 0);
+  t.is(peer.droppedPackets, 0);
+  t.is(peer.getAvailablePacketCount(), 16, "the count drains: the 17th fits now");
+  const rest = Array.from({ length: 16 }, () => peer.getPacket().readUInt32BE(0));
+  t.deepEqual(rest, Array.from({ length: 16 }, (_, i) => i + 1));
+  t.is(peer.droppedPackets, 0);
+});
+
+test("getPackets drains the OS socket once per call: a full queue is taken before the OS buffer is read", async (t) => {
+  const peer = await fullQueueOf16(t);
+  const first = peer.getPackets();
+  t.deepEqual(first.map((p) => p.data.readUInt32BE(0)), Array.from({ length: 16 }, (_, i) => i));
+  t.is(peer.droppedPackets, 0);
+  const second = peer.getPackets();
+  t.deepEqual(second.map((p) => p.data.readUInt32BE(0)), [16]);
+  t.deepEqual(peer.getPackets(), []);
+  t.is(peer.getPacketError(), GodotError.ERR_UNAVAILABLE);
+  t.is(peer.droppedPackets, 0);
+});
+
+test("getPackets(max) across several native batches stops at max and keeps the rest queued", async (t) => {
+  const { peer, port } = boundPeer(t);
+  const { peer: sender } = boundPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  for (let i = 0; i < 1100; i++) {
+    sender.putPacket(payload(i, 20));
+    if (i % 50 === 49) peer.getAvailablePacketCount();
+  }
+  await untilCount(peer, 1100);
+  const some = peer.getPackets(700);
+  t.is(some.length, 700);
+  t.true(some.every((p, i) => p.data.readUInt32BE(0) === i));
+  t.is(peer.getAvailablePacketCount(), 400);
+  const rest = peer.getPackets();
+  t.is(rest.length, 400);
+  t.true(rest.every((p, i) => p.data.readUInt32BE(0) === 700 + i));
+  t.deepEqual(peer.getPackets(), []);
+  t.is(peer.droppedPackets, 0);
+});
+
 // ---------------------------------------------------------------------------------------------
 // putPacket / putPackets / setDestAddress
 

@@ -76,6 +76,8 @@ export interface PacketPeerUDPStats {
 // each hold 256 KiB).
 const SCRATCH_BYTES = 256 * 1024; // >= 65536: any datagram fits
 const SCRATCH_PACKETS = 512;
+// No queued datagram is longer (UDP over IPv6 carries at most 65527 bytes).
+const MAX_DATAGRAM_BYTES = 65536;
 const scratchData = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
 const scratchMeta = new Uint32Array(SCRATCH_PACKETS * META_WORDS);
 
@@ -166,6 +168,8 @@ export class PacketPeerUDP
   /** Packets taken from the native queue and not yet handed out (at most one batch). */
   #batch: UDPPacket[] = [];
   #batchPos = 0;
+  /** The last #fillBatch took everything the native queue held. */
+  #lastTakeEmptiedQueue = false;
   #iterators = 0;
   #waiters: Array<() => void> = [];
   #socketErrors = 0;
@@ -325,24 +329,41 @@ export class PacketPeerUDP
   /**
    * Extension: takes up to `max` queued datagrams at once (oldest first) as
    * `{ data, address, port, family, size }`, in one native call per batch and one copy per batch:
-   * the cheapest way to read under load. Drains the OS socket first, like `getPacket`. Empty when
+   * the cheapest way to read under load. Drains the OS socket once per call (as `getPacket`: not
+   * while datagrams are already queued on an unconnected socket). Empty when
    * nothing is queued; `getPacketError()` is then `ERR_UNAVAILABLE` (or `FAILED` when no socket is
    * open), otherwise `OK`; `getPacketIp()`/`getPacketPort()` name the last packet returned.
    */
   getPackets(max = Infinity): UDPPacket[] {
     if (max !== Infinity) checkInteger(max, "max");
-    // What is queued now bounds the work: a sender flooding meanwhile cannot keep this call going.
-    const available = this.getAvailablePacketCount();
-    if (available < 0) {
-      this.#lastGetError = GodotError.FAILED;
-      return [];
-    }
-    const want = Math.min(max, available);
     const packets: UDPPacket[] = [];
-    while (packets.length < want) {
+    // One OS drain per call: the first native take drains. Only when a take fills the scratch
+    // area (more may be queued) is the native queue counted once, and what is queued then bounds
+    // the work: a sender flooding meanwhile cannot keep this call going.
+    let limit = max;
+    let counted = false;
+    let mayTake = true;
+    while (packets.length < limit) {
       const held = this.#shiftBatch();
-      if (held !== undefined) packets.push(held);
-      else if (this.#fillBatch() <= 0) break;
+      if (held !== undefined) {
+        packets.push(held);
+        continue;
+      }
+      if (!mayTake) break;
+      const taken = this.#fillBatch();
+      if (taken < 0 && packets.length === 0) {
+        this.#lastGetError = GodotError.FAILED;
+        return [];
+      }
+      if (taken <= 0) break;
+      if (this.#lastTakeEmptiedQueue) {
+        mayTake = false;
+      } else if (!counted) {
+        counted = true;
+        const queued = this.#native.getAvailablePacketCount();
+        if (queued < 0) mayTake = false;
+        else limit = Math.min(max, packets.length + taken + queued);
+      }
     }
     this.#lastGetError = packets.length > 0 ? GodotError.OK : GodotError.ERR_UNAVAILABLE;
     return packets;
@@ -761,6 +782,11 @@ export class PacketPeerUDP
     if (taken > 0) {
       this.#batch = readBatch(taken);
       this.#batchPos = 0;
+      // The engine stops early only when the metadata is full or the next datagram might not
+      // fit in what is left of the data area: otherwise the native queue is now empty.
+      const last = (taken - 1) * META_WORDS;
+      const end = scratchMeta[last]! + scratchMeta[last + 1]!;
+      this.#lastTakeEmptiedQueue = taken < SCRATCH_PACKETS && SCRATCH_BYTES - end >= MAX_DATAGRAM_BYTES;
     }
     return taken;
   }

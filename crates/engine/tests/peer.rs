@@ -502,6 +502,104 @@ fn icmp_error_on_a_connected_socket_surfaces_once() {
     u.close();
 }
 
+/// A peer whose ring (recv_buf_size 1024: 2047 usable bytes) holds exactly 16 datagrams of 100
+/// bytes, filled to the brim; returns it with a raw sender aimed at it.
+fn full_queue_of_16() -> (PacketPeerUdp, std::net::UdpSocket, u16) {
+    let mut rx = PacketPeerUdp::new();
+    assert_eq!(rx.bind(0, "127.0.0.1", 1024, false), OK);
+    let port = rx.local_port();
+    let s = raw("127.0.0.1");
+    for i in 0..16u8 {
+        s.send_to(&[i; 100], ("127.0.0.1", port)).unwrap();
+    }
+    assert_eq!(wait_count(&mut rx, 16), 16);
+    assert_eq!(rx.stats().packets_dropped, 0);
+    (rx, s, port)
+}
+
+#[test]
+fn get_packet_serves_the_queue_without_draining_an_unconnected_socket() {
+    let (mut rx, s, port) = full_queue_of_16();
+    // A 17th datagram waits in the OS buffer while the queue is full.
+    s.send_to(&[16; 100], ("127.0.0.1", port)).unwrap();
+    assert_eq!(rx.wait_sync(5000), OK);
+    // Taking the head does not drain first, so the full queue refuses nothing.
+    assert_eq!(rx.get_packet(|a, b| [a, b].concat()), Ok(vec![0; 100]));
+    assert_eq!(rx.stats().packets_dropped, 0);
+    assert_eq!(
+        rx.wait_sync(0),
+        OK,
+        "the datagram is still in the OS buffer"
+    );
+    // The count drains (Godot's semantics): the 17th now fits behind the 15 left.
+    assert_eq!(rx.get_available_packet_count(), 16);
+    assert_eq!(rx.stats().packets_dropped, 0);
+    for i in 1..=16u8 {
+        assert_eq!(rx.get_packet(|a, b| [a, b].concat()), Ok(vec![i; 100]));
+    }
+    // Empty queue: get_packet drains again (and finds nothing).
+    assert_eq!(rx.get_packet(|_, _| ()), Err(ERR_UNAVAILABLE));
+    s.send_to(b"late", ("127.0.0.1", port)).unwrap();
+    assert_eq!(rx.wait_sync(5000), OK);
+    assert_eq!(rx.get_packet(|a, b| [a, b].concat()), Ok(b"late".to_vec()));
+    rx.close();
+}
+
+#[test]
+fn take_packets_serves_the_queue_without_draining_an_unconnected_socket() {
+    let (mut rx, s, port) = full_queue_of_16();
+    s.send_to(&[16; 100], ("127.0.0.1", port)).unwrap();
+    assert_eq!(rx.wait_sync(5000), OK);
+    let mut data = vec![0u8; 65536];
+    let mut meta = vec![0u32; 8 * 4];
+    assert_eq!(rx.take_packets(&mut data, &mut meta), 4);
+    assert_eq!(rx.stats().packets_dropped, 0);
+    assert_eq!(
+        rx.wait_sync(0),
+        OK,
+        "the datagram is still in the OS buffer"
+    );
+    let mut meta = vec![0u32; 8 * 32];
+    // 12 queued are taken without a drain; the next call drains the 17th.
+    assert_eq!(rx.take_packets(&mut data, &mut meta), 12);
+    assert_eq!(&data[11 * 100..12 * 100], &[15; 100][..]);
+    assert_eq!(rx.take_packets(&mut data, &mut meta), 1);
+    assert_eq!(&data[..100], &[16; 100][..]);
+    assert_eq!(rx.stats().packets_dropped, 0);
+    assert_eq!(rx.take_packets(&mut data, &mut meta), 0);
+    assert_eq!(rx.packet_error(), ERR_UNAVAILABLE);
+    rx.close();
+}
+
+#[test]
+fn connected_socket_drains_before_every_get_packet_and_reports_icmp_with_packets_queued() {
+    let (mut target, tport) = bound("127.0.0.1");
+    let mut p = PacketPeerUdp::new();
+    assert_eq!(p.connect_to_host("127.0.0.1", i64::from(tport)), OK);
+    assert_eq!(p.put_packet(b"hello"), OK);
+    let (_, _, pport) = recv(&mut target).expect("hello");
+    target.set_dest_address("127.0.0.1", i64::from(pport));
+    assert_eq!(target.put_packet(b"one"), OK);
+    assert_eq!(target.put_packet(b"two"), OK);
+    assert_eq!(wait_count(&mut p, 2), 2);
+    // The target goes away; a send makes an ICMP port-unreachable pending on p.
+    target.close();
+    assert_eq!(p.put_packet(b"ping"), OK);
+    assert_eq!(p.wait_sync(2000), FAILED);
+    // Spec §4.6: the read error surfaces from get_packet even with packets queued.
+    assert_eq!(p.get_packet(|_, _| ()), Err(FAILED));
+    assert_eq!(p.get_packet(|a, b| [a, b].concat()), Ok(b"one".to_vec()));
+    assert_eq!(p.get_packet(|a, b| [a, b].concat()), Ok(b"two".to_vec()));
+    // The same holds for take_packets.
+    assert_eq!(p.put_packet(b"ping"), OK);
+    assert_eq!(p.wait_sync(2000), FAILED);
+    let mut data = vec![0u8; 65536];
+    let mut meta = vec![0u32; 8 * 4];
+    assert_eq!(p.take_packets(&mut data, &mut meta), -1);
+    assert_eq!(p.packet_error(), FAILED);
+    p.close();
+}
+
 #[test]
 fn take_packets_layout() {
     let (mut rx, port) = bound("*");

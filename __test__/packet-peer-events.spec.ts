@@ -303,6 +303,35 @@ test("for await pulls from the bounded native queue: a slow consumer gets the ol
   await iterator.return?.();
 });
 
+test("for await under a flood yields to the event loop: a timer fires while the iterator consumes", async (t) => {
+  const { peer, port } = boundPeer(t);
+  const { peer: sender } = boundPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  const total = 20000;
+  const inFlight = 64;
+  // Every packet taken is replaced by a new one, so the queue never runs dry and the iterator
+  // never has to wait for readability (which would yield by itself).
+  t.is(sender.putPackets(Array.from({ length: inFlight }, (_, i) => payload(i, 8))), GodotError.OK);
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  t.teardown(() => clearInterval(timer));
+  const consume = async (): Promise<number> => {
+    let received = 0;
+    let receivedAtFirstTick = -1;
+    for await (const packet of peer) {
+      t.is(packet.data.readUInt32BE(0), received);
+      received++;
+      if (ticks > 0 && receivedAtFirstTick < 0) receivedAtFirstTick = received;
+      if (received === total) break;
+      if (received + inFlight <= total) sender.putPacket(payload(received + inFlight - 1, 8));
+    }
+    return receivedAtFirstTick;
+  };
+  const receivedAtFirstTick = await withDeadline(consume(), "20,000 packets");
+  t.true(receivedAtFirstTick > 0 && receivedAtFirstTick < total, `first tick after ${receivedAtFirstTick} packets`);
+  t.is(peer.droppedPackets, 0);
+});
+
 test("events take priority over iteration; iterators pull again once the last listener is removed", async (t) => {
   const { peer, port } = boundPeer(t);
   const { peer: sender } = boundPeer(t);

@@ -81,7 +81,8 @@ const MAX_DATAGRAM_BYTES = 65536;
 const scratchData = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
 const scratchMeta = new Uint32Array(SCRATCH_PACKETS * META_WORDS);
 
-// Packets emitted per callback before yielding to the event loop (then draining continues).
+// Packets emitted per callback (or yielded by iterators) before yielding to the event loop with
+// setImmediate (then draining continues).
 const PUSH_BUDGET = 4096;
 
 let nextWaitId = 1;
@@ -171,6 +172,8 @@ export class PacketPeerUDP
   /** The last #fillBatch took everything the native queue held. */
   #lastTakeEmptiedQueue = false;
   #iterators = 0;
+  /** Packets iterators took since they last yielded to the event loop (see PUSH_BUDGET). */
+  #takenSinceYield = 0;
   #waiters: Array<() => void> = [];
   #socketErrors = 0;
   #pendingWaits = new Set<(code: GodotError) => void>();
@@ -575,14 +578,25 @@ export class PacketPeerUDP
           const packet = this.#shiftBatch();
           if (packet !== undefined) return { done: false, value: packet };
           if (this.listenerCount("packet") === 0) {
+            if (this.#takenSinceYield >= PUSH_BUDGET) {
+              // Under a flood the queue never runs dry and next() would resolve through
+              // microtasks forever: let timers and I/O run before taking more.
+              this.#takenSinceYield = 0;
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              continue;
+            }
             const taken = this.#fillBatch();
-            if (taken > 0) continue;
+            if (taken > 0) {
+              this.#takenSinceYield += taken;
+              continue;
+            }
             if (taken < 0 && errorsSeen === 0 && this.#native.isBound()) {
               errorsSeen++;
               this.#reportSocketError();
               continue;
             }
           }
+          this.#takenSinceYield = 0; // waiting for readability yields to the event loop
           await this.#waitReadable();
         }
       },

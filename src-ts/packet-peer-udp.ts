@@ -156,6 +156,12 @@ export class PacketPeerUDP
   #packetPort = 0;
   /** Set while this peer belongs to a UDPServer: tells it the peer was closed. */
   #onServerClose: (() => void) | null = null;
+  /**
+   * Taken from a UDPServer and not closed since: the server watches the shared socket and routes
+   * packets here. Known at wrap time; only close() (which UDPServer.stop() calls on every peer
+   * it handed out) ends it, so no native call is needed to know it on every send.
+   */
+  #serverPeer = false;
 
   // Node layer state.
   /** Generation of the native watch in force; 0 when not watching. */
@@ -192,6 +198,7 @@ export class PacketPeerUDP
       adopting = nativePeer;
       const peer = new PacketPeerUDP();
       peer.#onServerClose = onClose;
+      peer.#serverPeer = true;
       return peer;
     };
   }
@@ -234,6 +241,7 @@ export class PacketPeerUDP
     const hadIterators = this.#iterators > 0;
     const onServerClose = this.#onServerClose;
     this.#onServerClose = null;
+    this.#serverPeer = false;
     this.#watchGeneration = 0;
     this.#armed = false;
     this.#epoch++;
@@ -301,7 +309,7 @@ export class PacketPeerUDP
   putPacket(data: Uint8Array): GodotError {
     checkBytes(data, "data");
     const code = this.#native.putPacket(data);
-    if (this.#watchGeneration === 0) this.#afterSocketChange();
+    this.#afterSend();
     return code;
   }
 
@@ -312,7 +320,7 @@ export class PacketPeerUDP
   putPackets(packets: readonly Uint8Array[]): GodotError {
     checkBytesList(packets, "packets");
     const code = this.#native.putPackets(packets as Uint8Array[]);
-    if (this.#watchGeneration === 0) this.#afterSocketChange();
+    this.#afterSend();
     return code;
   }
 
@@ -325,8 +333,13 @@ export class PacketPeerUDP
     }
     this.#packetIp = null;
     const data = this.#native.getPacket();
+    // A packet means OK; only a failure needs the native error code (one call less per packet).
+    if (data !== null) {
+      this.#lastGetError = GodotError.OK;
+      return data;
+    }
     this.#lastGetError = this.#native.getPacketError();
-    return data ?? Buffer.alloc(0);
+    return Buffer.alloc(0);
   }
 
   /**
@@ -632,7 +645,7 @@ export class PacketPeerUDP
     if (held !== undefined) return { error: GodotError.OK, data: held.data };
     this.#packetIp = null;
     const data = this.#native.getPacket();
-    return { error: this.#native.getPacketError(), data };
+    return { error: data !== null ? GodotError.OK : this.#native.getPacketError(), data };
   }
 
   override removeAllListeners(eventName?: unknown): this {
@@ -655,12 +668,21 @@ export class PacketPeerUDP
     }
   }
 
-  #isServerPeer(): boolean {
-    return this.#native.serverPeerId() >= 0;
+  /**
+   * A send may have opened the socket (Godot opens one implicitly): start watching if listeners
+   * or iterators wait for that. Nothing to do, and no native call, in the usual cases: already
+   * watching, nobody listening, or a server peer (its server watches).
+   */
+  #afterSend(): void {
+    if (this.#watchGeneration !== 0 || this.#serverPeer) return;
+    if (this.listenerCount("packet") === 0 && this.#iterators === 0) return;
+    this.#afterSocketChange();
   }
 
   /** After a call that may have opened or closed the socket: follow it with the watch. */
   #afterSocketChange(): void {
+    // Defensive: a server peer detached natively without close() is an ordinary peer now.
+    if (this.#serverPeer && this.#native.serverPeerId() < 0) this.#serverPeer = false;
     if (this.#watchGeneration !== 0 && !this.#native.isBound()) {
       // Closed by the engine (a failed connectToHost): that watch is over.
       this.#watchGeneration = 0;
@@ -672,7 +694,7 @@ export class PacketPeerUDP
   /** Starts or stops native watching to match listeners and iterators. */
   #syncWatch(addingListeners = 0): void {
     const want = this.listenerCount("packet") + addingListeners > 0 || this.#iterators > 0;
-    if (this.#isServerPeer()) {
+    if (this.#serverPeer) {
       // The server watches the shared socket and routes; flush what it already routed here.
       if (want) this.#scheduleDelivery();
       return;
@@ -809,7 +831,7 @@ export class PacketPeerUDP
     return new Promise<void>((resolve) => {
       this.#waiters.push(resolve);
       // Server peers are woken by deliverRouted(); others by the native watch.
-      if (this.#isServerPeer()) return;
+      if (this.#serverPeer) return;
       if (this.#watchGeneration === 0) this.#syncWatch();
       else this.#rearm();
     });

@@ -1,0 +1,137 @@
+// The facade's hot paths cross into the addon once per operation: every native method of
+// NativePeer is wrapped with a counter (this file runs in its own worker, tests serially) and
+// the counts after sends, receives and event delivery are asserted exactly.
+import test from "ava";
+import { GodotError } from "../src-ts/errors.js";
+import { native, type NativePeer } from "../src-ts/native.js";
+import { PacketPeerUDP } from "../src-ts/packet-peer-udp.js";
+import { UDPServer } from "../src-ts/udp-server.js";
+import { boundPeer, newPeer, payload, until, untilCount } from "./packet-peer-helpers.js";
+
+const calls = new Map<string, number>();
+const proto = native.NativePeer.prototype as unknown as Record<string, unknown>;
+const originals = new Map<string, (...args: unknown[]) => unknown>();
+for (const name of Object.getOwnPropertyNames(proto)) {
+  const original = proto[name];
+  if (name === "constructor" || typeof original !== "function") continue;
+  originals.set(name, original as (...args: unknown[]) => unknown);
+  proto[name] = function (this: NativePeer, ...args: unknown[]): unknown {
+    calls.set(name, (calls.get(name) ?? 0) + 1);
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  };
+}
+test.after.always(() => {
+  for (const [name, original] of originals) proto[name] = original;
+});
+
+/** Native calls made by `run()`, by method name (zero counts left out). */
+async function countCalls(run: () => unknown): Promise<Record<string, number>> {
+  calls.clear();
+  await run();
+  return Object.fromEntries([...calls].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+test.serial("putPacket / putPackets: one native call each, none to serverPeerId or isBound", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const sender = newPeer(t);
+  t.is(sender.setDestAddress("127.0.0.1", port), GodotError.OK);
+  t.is(sender.putPacket(payload(0, 8)), GodotError.OK); // opens the socket
+  const counts = await countCalls(() => {
+    for (let i = 1; i <= 100; i++) sender.putPacket(payload(i, 8));
+    for (let i = 0; i < 10; i++) sender.putPackets([payload(0, 8), payload(1, 8)]);
+  });
+  t.deepEqual(counts, { putPacket: 100, putPackets: 10 });
+  await untilCount(rx, 121);
+});
+
+test.serial("getPacket: one native call per packet; getPacketError is asked only on failure", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const sender = newPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  for (let i = 0; i < 50; i++) sender.putPacket(payload(i, 8));
+  await untilCount(rx, 50);
+  const counts = await countCalls(() => {
+    for (let i = 0; i < 50; i++) t.is(rx.getPacket().readUInt32BE(0), i);
+  });
+  t.deepEqual(counts, { getPacket: 50 });
+  t.is(rx.getPacketError(), GodotError.OK);
+  const empty = await countCalls(() => t.is(rx.getPacket().length, 0));
+  t.deepEqual(empty, { getPacket: 1, getPacketError: 1 });
+  t.is(rx.getPacketError(), GodotError.ERR_UNAVAILABLE);
+  // getVar takes the same path.
+  sender.putVar(42);
+  await untilCount(rx, 1);
+  t.deepEqual(await countCalls(() => t.is(rx.getVar(), 42)), { getPacket: 1 });
+});
+
+test.serial("getPackets: one takePackets per batch and no count when a batch empties the queue", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const sender = newPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  for (let i = 0; i < 100; i++) sender.putPacket(payload(i, 8));
+  await untilCount(rx, 100);
+  const counts = await countCalls(() => t.is(rx.getPackets().length, 100));
+  t.deepEqual(counts, { takePackets: 1 });
+});
+
+test.serial("a server peer replying from its 'packet' listener: one putPacket per reply", async (t) => {
+  const server = new UDPServer();
+  t.teardown(() => server.stop());
+  t.is(server.listen(0, "127.0.0.1"), GodotError.OK);
+  const client = newPeer(t);
+  t.is(client.connectToHost("127.0.0.1", server.getLocalPort()), GodotError.OK);
+  const replies: number[] = [];
+  client.on("packet", (data) => replies.push(data.readUInt32BE(0)));
+  let sends = 0;
+  server.on("connection", (peer: PacketPeerUDP) => {
+    peer.on("packet", (data) => {
+      const before = calls.get("putPacket") ?? 0;
+      const others = calls.get("serverPeerId") ?? 0;
+      peer.putPacket(data);
+      if ((calls.get("putPacket") ?? 0) === before + 1 && (calls.get("serverPeerId") ?? 0) === others) sends++;
+    });
+  });
+  for (let i = 0; i < 20; i++) client.putPacket(payload(i, 8));
+  await until(() => replies.length === 20, "20 replies");
+  t.is(sends, 20);
+  t.deepEqual(replies, Array.from({ length: 20 }, (_, i) => i));
+});
+
+test.serial("a taken peer that is closed is an ordinary peer again: bound anew, it watches its own socket", async (t) => {
+  const server = new UDPServer();
+  t.teardown(() => server.stop());
+  t.is(server.listen(0, "127.0.0.1"), GodotError.OK);
+  const client = newPeer(t);
+  client.connectToHost("127.0.0.1", server.getLocalPort());
+  client.putPacket(Buffer.from("hi"));
+  await until(() => {
+    server.poll();
+    return server.isConnectionAvailable();
+  }, "a pending peer");
+  const peer = server.takeConnection() as PacketPeerUDP;
+  t.teardown(() => peer.close());
+  peer.close();
+  t.is(peer.bind(0, "127.0.0.1"), GodotError.OK);
+  const got: string[] = [];
+  peer.on("packet", (data) => got.push(data.toString()));
+  const other = newPeer(t);
+  other.setDestAddress("127.0.0.1", peer.getLocalPort());
+  other.putPacket(Buffer.from("own socket"));
+  await until(() => got.length === 1, "the event on the peer's own socket");
+  t.deepEqual(got, ["own socket"]);
+});
+
+test.serial("a 'packet' listener on a peer opened by its first putPacket receives the reply", async (t) => {
+  const { peer: echo, port } = boundPeer(t);
+  const asker = newPeer(t);
+  asker.setDestAddress("127.0.0.1", port);
+  const got: string[] = [];
+  asker.on("packet", (data) => got.push(data.toString()));
+  t.is(asker.putPacket(Buffer.from("ping")), GodotError.OK);
+  await untilCount(echo, 1);
+  t.is(echo.getPacket().toString(), "ping");
+  echo.setDestAddress(echo.getPacketIp(), echo.getPacketPort());
+  echo.putPacket(Buffer.from("pong"));
+  await until(() => got.length === 1, "the reply event");
+  t.deepEqual(got, ["pong"]);
+});

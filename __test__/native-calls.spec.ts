@@ -135,3 +135,61 @@ test.serial("a 'packet' listener on a peer opened by its first putPacket receive
   await until(() => got.length === 1, "the reply event");
   t.deepEqual(got, ["pong"]);
 });
+
+test.serial("'packet' events: one takePackets and one rearm per wake-up, no empty take before re-arming", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const got: number[] = [];
+  rx.on("packet", (data) => got.push(data.readUInt32BE(0)));
+  const sender = newPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  sender.putPacket(payload(0, 8));
+  await until(() => got.length === 1, "the first event");
+  const counts = await countCalls(async () => {
+    for (let i = 1; i <= 5; i++) {
+      sender.putPacket(payload(i, 8));
+      await until(() => got.length === i + 1, `event ${i}`);
+    }
+  });
+  t.deepEqual(counts, { putPacket: 5, rearm: 5, takePackets: 5 });
+  t.deepEqual(got, [0, 1, 2, 3, 4, 5]);
+});
+
+test.serial("for await: one takePackets and one rearm per wake-up", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const sender = newPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  const iterator = rx[Symbol.asyncIterator]();
+  t.teardown(() => void iterator.return?.());
+  const round = async (i: number): Promise<void> => {
+    const next = iterator.next();
+    sender.putPacket(payload(i, 8));
+    t.is((await next).value?.data.readUInt32BE(0), i);
+  };
+  // Warm-up: the watch starts armed, so the first wake-up needs no rearm.
+  await round(0);
+  await round(1);
+  const counts = await countCalls(async () => {
+    for (let i = 2; i <= 6; i++) await round(i);
+  });
+  t.deepEqual(counts, { putPacket: 5, rearm: 5, takePackets: 5 });
+});
+
+test.serial("event delivery after getAvailablePacketCount refilled the queue takes again instead of re-arming", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const sender = newPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  const got: number[] = [];
+  const listener = (data: Buffer): void => {
+    got.push(data.readUInt32BE(0));
+    // The listener drains the OS socket into the native queue while the batch is delivered.
+    if (got.length === 1) {
+      sender.putPacket(payload(1, 8));
+      sender.putPacket(payload(2, 8));
+      t.is(rx.getAvailablePacketCount(), 2);
+    }
+  };
+  rx.on("packet", listener);
+  sender.putPacket(payload(0, 8));
+  await until(() => got.length === 3, "all three events");
+  t.deepEqual(got, [0, 1, 2]);
+});

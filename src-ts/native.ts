@@ -79,8 +79,10 @@ export interface NativePeer {
   waitSync(timeoutMs: number): number;
   /**
    * Event mode: calls `onReadable(status)` on the JS thread once the socket is readable (OK) or
-   * failed (FAILED), then waits for `rearm()` before watching again. `close()` ends watching with
-   * one last call carrying ERR_UNCONFIGURED. Server peers cannot watch (their server does).
+   * failed (FAILED), then waits for `rearm()` before watching again (re-armed while data is still
+   * waiting, it calls again at once). `close()` ends watching with one last call carrying
+   * ERR_UNCONFIGURED, made asynchronously (never from inside `close()`). Server peers cannot
+   * watch (their server does). Implemented with a libuv poll handle on Node's own loop.
    */
   watch(onReadable: (status: number) => void): number;
   rearm(): void;

@@ -175,7 +175,11 @@ export class PacketPeerUDP
   /** Packets taken from the native queue and not yet handed out (at most one batch). */
   #batch: UDPPacket[] = [];
   #batchPos = 0;
-  /** The last #fillBatch took everything the native queue held. */
+  /**
+   * The last #fillBatch took everything the native queue held, and no native call refilled it
+   * since (getAvailablePacketCount and getPacket drain the OS socket into it). Not for server
+   * peers: their server refills their queue without calling them.
+   */
   #lastTakeEmptiedQueue = false;
   #iterators = 0;
   /** Packets iterators took since they last yielded to the event loop (see PUSH_BUDGET). */
@@ -332,6 +336,7 @@ export class PacketPeerUDP
       return held.data;
     }
     this.#packetIp = null;
+    this.#lastTakeEmptiedQueue = false;
     const data = this.#native.getPacket();
     // A packet means OK; only a failure needs the native error code (one call less per packet).
     if (data !== null) {
@@ -390,6 +395,7 @@ export class PacketPeerUDP
    * no socket is open or on a read error.
    */
   getAvailablePacketCount(): number {
+    this.#lastTakeEmptiedQueue = false;
     const count = this.#native.getAvailablePacketCount();
     return count < 0 ? count : count + this.#batch.length - this.#batchPos;
   }
@@ -598,7 +604,7 @@ export class PacketPeerUDP
               await new Promise<void>((resolve) => setImmediate(resolve));
               continue;
             }
-            const taken = this.#fillBatch();
+            const taken = this.#fillBatchUnlessEmptied();
             if (taken > 0) {
               this.#takenSinceYield += taken;
               continue;
@@ -644,6 +650,7 @@ export class PacketPeerUDP
     const held = this.#shiftBatch();
     if (held !== undefined) return { error: GodotError.OK, data: held.data };
     this.#packetIp = null;
+    this.#lastTakeEmptiedQueue = false;
     const data = this.#native.getPacket();
     return { error: data !== null ? GodotError.OK : this.#native.getPacketError(), data };
   }
@@ -784,7 +791,7 @@ export class PacketPeerUDP
           setImmediate(() => this.#safeDeliver());
           return;
         }
-        const taken = this.#fillBatch();
+        const taken = this.#fillBatchUnlessEmptied();
         if (taken > 0) {
           budget -= taken;
           continue;
@@ -814,6 +821,7 @@ export class PacketPeerUDP
 
   /** Takes the next batch from the native queue: its size, 0 if empty, -1 as getAvailablePacketCount. */
   #fillBatch(): number {
+    this.#lastTakeEmptiedQueue = false;
     const taken = this.#native.takePackets(scratchData, scratchMeta);
     if (taken > 0) {
       this.#batch = readBatch(taken);
@@ -822,9 +830,24 @@ export class PacketPeerUDP
       // fit in what is left of the data area: otherwise the native queue is now empty.
       const last = (taken - 1) * META_WORDS;
       const end = scratchMeta[last]! + scratchMeta[last + 1]!;
-      this.#lastTakeEmptiedQueue = taken < SCRATCH_PACKETS && SCRATCH_BYTES - end >= MAX_DATAGRAM_BYTES;
+      this.#lastTakeEmptiedQueue =
+        !this.#serverPeer && taken < SCRATCH_PACKETS && SCRATCH_BYTES - end >= MAX_DATAGRAM_BYTES;
     }
     return taken;
+  }
+
+  /**
+   * For the event and iterator paths, which re-arm the native watch when this returns 0: 0
+   * without a native call when the last take emptied the native queue (then only new datagrams in
+   * the OS socket can add packets, and the level-triggered watch reports those), saving a native
+   * call and an empty `recvmmsg` per wake-up. Otherwise #fillBatch.
+   */
+  #fillBatchUnlessEmptied(): number {
+    if (this.#lastTakeEmptiedQueue) {
+      this.#lastTakeEmptiedQueue = false;
+      return 0;
+    }
+    return this.#fillBatch();
   }
 
   #waitReadable(): Promise<void> {

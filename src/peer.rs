@@ -1,6 +1,5 @@
 //! `NativePeer`: Godot's PacketPeerUDP (see `src-ts/native.ts` for the contract).
 
-use godot_udp_engine::codes::{ERR_UNCONFIGURED, OK};
 use godot_udp_engine::PacketPeerUdp;
 use napi::bindgen_prelude::{BufferSlice, Function, PromiseRaw, Uint32ArraySlice, Uint8ArraySlice};
 use napi::{Env, Result};
@@ -11,15 +10,17 @@ use crate::watch::JsWatcher;
 
 #[napi]
 pub struct NativePeer {
-    inner: PacketPeerUdp,
+    // Declared first so it drops first: the poll handle must leave libuv before the engine
+    // closes the descriptor.
     watcher: JsWatcher,
+    inner: PacketPeerUdp,
 }
 
 impl NativePeer {
     pub(crate) fn from_engine(inner: PacketPeerUdp) -> Self {
         NativePeer {
-            inner,
             watcher: JsWatcher::default(),
+            inner,
         }
     }
 }
@@ -50,13 +51,22 @@ impl NativePeer {
 
     #[napi(catch_unwind)]
     pub fn close(&mut self) {
+        // Stop polling before the engine closes the descriptor.
+        self.watcher.finish();
         self.inner.close();
-        self.watcher.stop();
     }
 
     #[napi(catch_unwind)]
     pub fn connect_to_host(&mut self, host: String, port: f64) -> i32 {
-        self.inner.connect_to_host(&host, godot_int(port))
+        // A failed connect closes the socket: stop polling across the call.
+        let was_polling = self.watcher.suspend();
+        let code = self.inner.connect_to_host(&host, godot_int(port));
+        match (self.watcher.fd(), self.inner.raw_fd()) {
+            (Some(watched), Ok(fd)) if watched == fd => self.watcher.resume(was_polling),
+            (Some(_), _) => self.watcher.finish(),
+            (None, _) => {}
+        }
+        code
     }
 
     #[napi(catch_unwind)]
@@ -189,37 +199,31 @@ impl NativePeer {
     }
 
     #[napi(catch_unwind)]
-    pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> Result<i32> {
-        if !self.inner.is_bound() {
-            return Ok(ERR_UNCONFIGURED);
+    pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> i32 {
+        match self.inner.raw_fd() {
+            Ok(fd) => self.watcher.start(env, fd, on_readable),
+            Err(code) => code,
         }
-        let callback = self.watcher.start(env, on_readable)?;
-        let code = self.inner.watch(callback);
-        if code != OK {
-            self.watcher.stop();
-        }
-        Ok(code)
     }
 
     #[napi(catch_unwind)]
     pub fn rearm(&mut self) {
-        self.inner.rearm();
+        self.watcher.rearm();
     }
 
     #[napi(catch_unwind)]
     pub fn unwatch(&mut self) {
-        self.inner.unwatch();
         self.watcher.stop();
     }
 
     #[napi(js_name = "ref", catch_unwind)]
-    pub fn keep_alive(&mut self, env: &Env) -> Result<()> {
-        self.watcher.set_ref(env, true)
+    pub fn keep_alive(&mut self) {
+        self.watcher.set_ref(true);
     }
 
     #[napi(catch_unwind)]
-    pub fn unref(&mut self, env: &Env) -> Result<()> {
-        self.watcher.set_ref(env, false)
+    pub fn unref(&mut self) {
+        self.watcher.set_ref(false);
     }
 
     #[napi(catch_unwind)]

@@ -1,9 +1,9 @@
 //! `NativeServer`: Godot's UDPServer (see `src-ts/native.ts` for the contract).
 
-use godot_udp_engine::codes::OK;
+use godot_udp_engine::codes::ERR_UNCONFIGURED;
 use godot_udp_engine::UdpServer;
 use napi::bindgen_prelude::Function;
-use napi::{Env, Result};
+use napi::Env;
 use napi_derive::napi;
 
 use crate::convert::{godot_int, NativeStats};
@@ -12,8 +12,10 @@ use crate::watch::JsWatcher;
 
 #[napi]
 pub struct NativeServer {
-    inner: UdpServer,
+    // Declared first so it drops first: the poll handle must leave libuv before the engine
+    // closes the descriptor.
     watcher: JsWatcher,
+    inner: UdpServer,
 }
 
 #[napi]
@@ -22,8 +24,8 @@ impl NativeServer {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         NativeServer {
-            inner: UdpServer::new(),
             watcher: JsWatcher::default(),
+            inner: UdpServer::new(),
         }
     }
 
@@ -60,8 +62,9 @@ impl NativeServer {
 
     #[napi(catch_unwind)]
     pub fn stop(&mut self) {
+        // Stop polling before the engine closes the descriptor.
+        self.watcher.finish();
         self.inner.stop();
-        self.watcher.stop();
     }
 
     #[napi(catch_unwind)]
@@ -90,37 +93,31 @@ impl NativeServer {
     }
 
     #[napi(catch_unwind)]
-    pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> Result<i32> {
-        if !self.inner.is_listening() {
-            return Ok(godot_udp_engine::codes::ERR_UNCONFIGURED);
+    pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> i32 {
+        match self.inner.raw_fd() {
+            Some(fd) => self.watcher.start(env, fd, on_readable),
+            None => ERR_UNCONFIGURED,
         }
-        let callback = self.watcher.start(env, on_readable)?;
-        let code = self.inner.watch(callback);
-        if code != OK {
-            self.watcher.stop();
-        }
-        Ok(code)
     }
 
     #[napi(catch_unwind)]
     pub fn rearm(&mut self) {
-        self.inner.rearm();
+        self.watcher.rearm();
     }
 
     #[napi(catch_unwind)]
     pub fn unwatch(&mut self) {
-        self.inner.unwatch();
         self.watcher.stop();
     }
 
     #[napi(js_name = "ref", catch_unwind)]
-    pub fn keep_alive(&mut self, env: &Env) -> Result<()> {
-        self.watcher.set_ref(env, true)
+    pub fn keep_alive(&mut self) {
+        self.watcher.set_ref(true);
     }
 
     #[napi(catch_unwind)]
-    pub fn unref(&mut self, env: &Env) -> Result<()> {
-        self.watcher.set_ref(env, false)
+    pub fn unref(&mut self) {
+        self.watcher.set_ref(false);
     }
 
     #[napi(catch_unwind)]

@@ -364,6 +364,13 @@ impl UdpServer {
         }
     }
 
+    /// The descriptor of the listening socket (None when not listening), for a binding that
+    /// watches it on its own event loop. Only `stop()` (also from a failed `listen`) and dropping
+    /// the server close it; a watcher must stop before those.
+    pub fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.state.borrow().sock.as_ref().map(UdpSocket::raw_fd)
+    }
+
     pub fn rearm(&mut self) {
         if let Some(s) = self.state.borrow().sock.as_ref() {
             s.readiness().rearm();

@@ -115,6 +115,12 @@ impl UdpSocket {
         &self.sock
     }
 
+    /// The OS descriptor, for a binding that watches readiness on its own event loop. It stays
+    /// valid until this socket is dropped; the watcher must stop before that.
+    pub fn raw_fd(&self) -> std::os::fd::RawFd {
+        self.sock.as_raw_fd()
+    }
+
     pub fn readiness(&self) -> &Arc<Readiness> {
         &self.readiness
     }

@@ -31,8 +31,18 @@ export interface NativeStats {
 export const META_WORDS = 8;
 
 export interface NativePeer {
-  /** Godot `bind`; `reusePort` sets SO_REUSEPORT (an extension; Godot never sets it). */
-  bind(port: number, bindAddress: string, recvBufSize: number, reusePort: boolean): number;
+  /**
+   * Godot `bind`; `reusePort` sets SO_REUSEPORT and `osRecvBufSize` (optional, added later:
+   * omitted or undefined leaves the OS default) sets SO_RCVBUF, both extensions Godot never
+   * sets. `osRecvBufSize` outside 1..2147483647 gives ERR_INVALID_PARAMETER, after Godot's checks.
+   */
+  bind(
+    port: number,
+    bindAddress: string,
+    recvBufSize: number,
+    reusePort: boolean,
+    osRecvBufSize?: number,
+  ): number;
   /** Godot `close`: idempotent; settles pending waits with ERR_UNCONFIGURED and stops watching. */
   close(): void;
   connectToHost(host: string, port: number): number;
@@ -58,6 +68,8 @@ export interface NativePeer {
    */
   takePackets(data: Uint8Array, meta: Uint32Array): number;
   getLocalPort(): number;
+  /** SO_RCVBUF as the OS reports it (Linux: twice the request); a server peer: its server's. 0 when not open. */
+  getOsRecvBufSize(): number;
   isBound(): boolean;
   isSocketConnected(): boolean;
   setBroadcastEnabled(enabled: boolean): void;
@@ -96,7 +108,10 @@ export interface NativePeer {
 }
 
 export interface NativeServer {
-  listen(port: number, bindAddress: string, reusePort: boolean): number;
+  /** Godot `listen` plus SO_REUSEPORT and optional SO_RCVBUF (as `NativePeer.bind`). */
+  listen(port: number, bindAddress: string, reusePort: boolean, osRecvBufSize?: number): number;
+  /** SO_RCVBUF of the listening socket as the OS reports it; 0 when not listening. */
+  getOsRecvBufSize(): number;
   poll(): number;
   isConnectionAvailable(): boolean;
   takeConnection(): NativePeer | null;

@@ -50,6 +50,13 @@ export interface PacketPeerUDPEvents {
 export interface BindOptions {
   /** SO_REUSEPORT: several sockets (processes, workers) share the port; the kernel spreads traffic. */
   reusePort?: boolean;
+  /**
+   * SO_RCVBUF in bytes: how much the OS buffers for this socket before the engine drains it into
+   * the queue (`recvBufSize`). Omitted: the OS default (`net.core.rmem_default`), as Godot. Linux
+   * caps it at `net.core.rmem_max` and reports twice the request (see `getOsRecvBufSize`).
+   * Outside 1..2147483647: `ERR_INVALID_PARAMETER`.
+   */
+  osRecvBufSize?: number;
 }
 
 /** Options of `wait`. */
@@ -230,7 +237,9 @@ export class PacketPeerUDP
     checkOptions(options, "options");
     const reusePort = options?.reusePort ?? false;
     checkBoolean(reusePort, "options.reusePort");
-    const code = this.#native.bind(port, bindAddress, recvBufSize, reusePort);
+    const osRecvBufSize = options?.osRecvBufSize;
+    if (osRecvBufSize !== undefined) checkInteger(osRecvBufSize, "options.osRecvBufSize");
+    const code = this.#native.bind(port, bindAddress, recvBufSize, reusePort, osRecvBufSize);
     this.#afterSocketChange();
     return code;
   }
@@ -418,6 +427,15 @@ export class PacketPeerUDP
   /** The socket's local port; 0 when no socket is open. */
   getLocalPort(): number {
     return this.#native.getLocalPort();
+  }
+
+  /**
+   * Extension: the socket's OS receive buffer (SO_RCVBUF) as the OS reports it: Linux reports
+   * twice the size asked for with `osRecvBufSize` (its bookkeeping share). For a server peer, the
+   * server's socket. 0 when no socket is open.
+   */
+  getOsRecvBufSize(): number {
+    return this.#native.getOsRecvBufSize();
   }
 
   /** A socket is open (bound, or opened by a send, connect or multicast join; or a server peer). */

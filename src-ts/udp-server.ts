@@ -25,6 +25,12 @@ export interface UDPServerListenOptions {
    * the port must set it. Node 20's `dgram` has no such option.
    */
   reusePort?: boolean;
+  /**
+   * SO_RCVBUF in bytes for the server's socket (all its peers share it). Omitted: the OS default,
+   * as Godot. Linux caps it at `net.core.rmem_max` and reports twice the request (see
+   * `getOsRecvBufSize`). Outside 1..2147483647: `ERR_INVALID_PARAMETER`.
+   */
+  osRecvBufSize?: number;
 }
 
 /** Options of {@link UDPServer.connections}. */
@@ -112,7 +118,9 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
     checkInteger(port, "port");
     checkString(bindAddress, "bindAddress");
     const reusePort = readReusePort(options);
-    const result = this.#native.listen(port, bindAddress, reusePort) as GodotError;
+    const osRecvBufSize = (options as UDPServerListenOptions | undefined)?.osRecvBufSize;
+    if (osRecvBufSize !== undefined) checkInteger(osRecvBufSize, "options.osRecvBufSize");
+    const result = this.#native.listen(port, bindAddress, reusePort, osRecvBufSize) as GodotError;
     if (result === GodotError.OK) this.#updateWatch();
     return result;
   }
@@ -153,6 +161,11 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
   /** Godot `get_local_port`: the bound port (useful after `listen(0)`), 0 when not listening. */
   getLocalPort(): number {
     return this.#native.getLocalPort();
+  }
+
+  /** Extension: SO_RCVBUF of the server's socket as the OS reports it (Linux: twice the request); 0 when not listening. */
+  getOsRecvBufSize(): number {
+    return this.#native.getOsRecvBufSize();
   }
 
   /** Godot `is_listening`. */

@@ -1,6 +1,6 @@
 //! `NativePeer`: Godot's PacketPeerUDP (see `src-ts/native.ts` for the contract).
 
-use godot_udp_engine::PacketPeerUdp;
+use godot_udp_engine::{PacketPeerUdp, SocketOptions};
 use napi::bindgen_prelude::{BufferSlice, Function, PromiseRaw, Uint32ArraySlice, Uint8ArraySlice};
 use napi::{Env, Result};
 use napi_derive::napi;
@@ -40,12 +40,17 @@ impl NativePeer {
         bind_address: String,
         recv_buf_size: f64,
         reuse_port: bool,
+        os_recv_buf_size: Option<f64>,
     ) -> i32 {
-        self.inner.bind(
+        let options = SocketOptions {
+            reuse_port,
+            os_recv_buf_size: os_recv_buf_size.map(godot_int),
+        };
+        self.inner.bind_with(
             godot_int(port),
             &bind_address,
             godot_int(recv_buf_size),
-            reuse_port,
+            &options,
         )
     }
 
@@ -130,6 +135,11 @@ impl NativePeer {
         // the views are only written within their bounds.
         let (data, meta) = unsafe { (data.as_mut(), meta.as_mut()) };
         self.inner.take_packets(data, meta)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_os_recv_buf_size(&mut self) -> f64 {
+        self.inner.os_recv_buf_size() as f64
     }
 
     #[napi(catch_unwind)]

@@ -1,7 +1,7 @@
 //! `NativeServer`: Godot's UDPServer (see `src-ts/native.ts` for the contract).
 
 use godot_udp_engine::codes::ERR_UNCONFIGURED;
-use godot_udp_engine::UdpServer;
+use godot_udp_engine::{SocketOptions, UdpServer};
 use napi::bindgen_prelude::Function;
 use napi::Env;
 use napi_derive::napi;
@@ -30,9 +30,24 @@ impl NativeServer {
     }
 
     #[napi(catch_unwind)]
-    pub fn listen(&mut self, port: f64, bind_address: String, reuse_port: bool) -> i32 {
+    pub fn listen(
+        &mut self,
+        port: f64,
+        bind_address: String,
+        reuse_port: bool,
+        os_recv_buf_size: Option<f64>,
+    ) -> i32 {
+        let options = SocketOptions {
+            reuse_port,
+            os_recv_buf_size: os_recv_buf_size.map(godot_int),
+        };
         self.inner
-            .listen(godot_int(port), &bind_address, reuse_port)
+            .listen_with(godot_int(port), &bind_address, &options)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn get_os_recv_buf_size(&self) -> f64 {
+        self.inner.os_recv_buf_size() as f64
     }
 
     #[napi(catch_unwind)]

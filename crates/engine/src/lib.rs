@@ -16,6 +16,7 @@ pub mod wait;
 
 pub use peer::{PacketPeerUdp, WaitFuture, META_WORDS};
 pub use server::UdpServer;
+pub use socket::SocketOptions;
 pub use stats::Stats;
 pub use wait::WatchCallback;
 

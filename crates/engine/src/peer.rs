@@ -18,7 +18,7 @@ use crate::io;
 use crate::queue::{self, PacketMeta, RecvQueue};
 use crate::resolve;
 use crate::server::ServerLink;
-use crate::socket::{Family, OpenOptions, UdpSocket};
+use crate::socket::{Family, OpenOptions, SocketOptions, UdpSocket};
 use crate::stats::Stats;
 use crate::wait::WatchCallback;
 
@@ -121,6 +121,21 @@ impl PacketPeerUdp {
         recv_buf_size: i64,
         reuse_port: bool,
     ) -> i32 {
+        let options = SocketOptions {
+            reuse_port,
+            ..SocketOptions::default()
+        };
+        self.bind_with(port, bind_address, recv_buf_size, &options)
+    }
+
+    /// `bind` with the extension options (SO_REUSEPORT, SO_RCVBUF), checked after Godot's own.
+    pub fn bind_with(
+        &mut self,
+        port: i64,
+        bind_address: &str,
+        recv_buf_size: i64,
+        options: &SocketOptions,
+    ) -> i32 {
         if self.is_server_peer() || self.sock.is_some() {
             return ERR_ALREADY_IN_USE;
         }
@@ -135,10 +150,14 @@ impl PacketPeerUdp {
         let Some(capacity) = queue::capacity_for(recv_buf_size) else {
             return ERR_INVALID_PARAMETER;
         };
+        let Ok(os_recv_buf_size) = options.os_recv_buf() else {
+            return ERR_INVALID_PARAMETER;
+        };
         let opts = OpenOptions {
             broadcast: Some(self.broadcast),
             reuse_address: false,
-            reuse_port,
+            reuse_port: options.reuse_port,
+            os_recv_buf_size,
         };
         let Ok(sock) = UdpSocket::open(family, opts) else {
             return ERR_CANT_CREATE;
@@ -445,6 +464,15 @@ impl PacketPeerUdp {
             return link.local_port();
         }
         self.sock.as_ref().map_or(0, |s| s.local_port())
+    }
+
+    /// Extension: SO_RCVBUF of the socket as the OS reports it (a server peer: its server's
+    /// socket); 0 when no socket is open.
+    pub fn os_recv_buf_size(&mut self) -> usize {
+        if let Some(link) = self.server_link() {
+            return link.os_recv_buf_size();
+        }
+        self.sock.as_ref().map_or(0, UdpSocket::os_recv_buf_size)
     }
 
     pub fn is_bound(&mut self) -> bool {

@@ -21,7 +21,7 @@ use crate::codes::*;
 use crate::io;
 use crate::peer::PacketPeerUdp;
 use crate::queue::RecvQueue;
-use crate::socket::{Family, OpenOptions, UdpSocket};
+use crate::socket::{Family, OpenOptions, SocketOptions, UdpSocket};
 use crate::stats::Stats;
 use crate::wait::{Readiness, WatchCallback};
 
@@ -101,6 +101,13 @@ impl ServerLink {
         f(queue, stats)
     }
 
+    pub fn os_recv_buf_size(&self) -> usize {
+        self.server
+            .upgrade()
+            .and_then(|s| s.borrow().sock.as_ref().map(UdpSocket::os_recv_buf_size))
+            .unwrap_or(0)
+    }
+
     pub fn local_port(&self) -> u16 {
         self.server
             .upgrade()
@@ -176,6 +183,15 @@ impl UdpServer {
 
     /// Godot `listen`, plus `reuse_port` (SO_REUSEPORT, an extension).
     pub fn listen(&mut self, port: i64, bind_address: &str, reuse_port: bool) -> i32 {
+        let options = SocketOptions {
+            reuse_port,
+            ..SocketOptions::default()
+        };
+        self.listen_with(port, bind_address, &options)
+    }
+
+    /// `listen` with the extension options (SO_REUSEPORT, SO_RCVBUF), checked after Godot's own.
+    pub fn listen_with(&mut self, port: i64, bind_address: &str, options: &SocketOptions) -> i32 {
         let mut st = self.state.borrow_mut();
         if st.sock.is_some() {
             return ERR_ALREADY_IN_USE;
@@ -188,10 +204,14 @@ impl UdpServer {
         let Ok(port) = u16::try_from(port) else {
             return ERR_INVALID_PARAMETER;
         };
+        let Ok(os_recv_buf_size) = options.os_recv_buf() else {
+            return ERR_INVALID_PARAMETER;
+        };
         let opts = OpenOptions {
             broadcast: None,
             reuse_address: true,
-            reuse_port,
+            reuse_port: options.reuse_port,
+            os_recv_buf_size,
         };
         let Ok(sock) = UdpSocket::open(family, opts) else {
             return ERR_CANT_CREATE;
@@ -289,6 +309,15 @@ impl UdpServer {
             .sock
             .as_ref()
             .map_or(0, |s| s.local_port())
+    }
+
+    /// Extension: SO_RCVBUF of the listening socket as the OS reports it; 0 when not listening.
+    pub fn os_recv_buf_size(&self) -> usize {
+        self.state
+            .borrow()
+            .sock
+            .as_ref()
+            .map_or(0, UdpSocket::os_recv_buf_size)
     }
 
     pub fn is_listening(&self) -> bool {

@@ -41,6 +41,29 @@ pub struct OpenOptions {
     pub reuse_address: bool,
     /// SO_REUSEPORT (an extension: several processes share a port).
     pub reuse_port: bool,
+    /// SO_RCVBUF in bytes (an extension; None: the OS default, as Godot leaves it).
+    pub os_recv_buf_size: Option<usize>,
+}
+
+/// The extension options of `bind` / `listen` (Godot has neither).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SocketOptions {
+    /// SO_REUSEPORT: several sockets (processes) share the port.
+    pub reuse_port: bool,
+    /// SO_RCVBUF in bytes, 1..=i32::MAX (the kernel doubles it for its bookkeeping and caps it
+    /// at net.core.rmem_max); None leaves the OS default. Out of range: ERR_INVALID_PARAMETER.
+    pub os_recv_buf_size: Option<i64>,
+}
+
+impl SocketOptions {
+    /// The SO_RCVBUF request, or Err(()) when out of range.
+    pub(crate) fn os_recv_buf(&self) -> Result<Option<usize>, ()> {
+        match self.os_recv_buf_size {
+            None => Ok(None),
+            Some(n) if (1..=i64::from(i32::MAX)).contains(&n) => Ok(Some(n as usize)),
+            Some(_) => Err(()),
+        }
+    }
 }
 
 /// An open UDP socket with its readiness state.
@@ -93,6 +116,9 @@ impl UdpSocket {
         if opts.reuse_port {
             #[cfg(all(unix, not(any(target_os = "solaris", target_os = "illumos"))))]
             sock.set_reuse_port(true)?;
+        }
+        if let Some(size) = opts.os_recv_buf_size {
+            sock.set_recv_buffer_size(size)?;
         }
         crate::io::enable_gro(&sock);
         let readiness = Readiness::new(sock.as_raw_fd());
@@ -154,6 +180,11 @@ impl UdpSocket {
             .ok()
             .and_then(|a| a.as_socket())
             .map_or(0, |a| a.port())
+    }
+
+    /// SO_RCVBUF as the OS reports it (Linux: twice what was asked, within its limits).
+    pub fn os_recv_buf_size(&self) -> usize {
+        self.sock.recv_buffer_size().unwrap_or(0)
     }
 
     pub fn set_broadcast(&self, on: bool) {

@@ -129,7 +129,8 @@ function readBatch(count: number): UDPPacket[] {
       family = "IPv6";
     }
     packets[i] = {
-      data: block.subarray(offset, offset + size),
+      // One packet (request/response traffic): the block is its payload, no view needed.
+      data: count === 1 ? block : block.subarray(offset, offset + size),
       address,
       family,
       port: meta[base + 2]!,

@@ -13,6 +13,7 @@ import {
   releasedPort,
   until,
   untilCount,
+  withDeadline,
 } from "./packet-peer-helpers.js";
 
 const V6 = "0:0:0:0:0:0:0:1";
@@ -382,6 +383,21 @@ test("putPacket opens an ephemeral socket that also receives; bind afterwards is
   t.is(peer.getPacket().toString(), "back");
 });
 
+test("putPacket before any bind to ::1 opens an IPv6-only ephemeral socket: seen as ::1, and 127.0.0.1 is then FAILED", async (t) => {
+  const { peer: receiver, port } = boundPeer(t, "*");
+  const peer = newPeer(t);
+  t.is(peer.setDestAddress("::1", port), GodotError.OK);
+  t.is(peer.putPacket(Buffer.from("six")), GodotError.OK);
+  t.true(peer.isBound());
+  await untilCount(receiver, 1);
+  t.is(receiver.getPacket().toString(), "six");
+  t.is(receiver.getPacketIp(), V6);
+  t.is(receiver.getPacketPort(), peer.getLocalPort());
+  // Never dual-stack (spec 4.4): the other family is refused.
+  t.is(peer.setDestAddress("127.0.0.1", port), GodotError.OK);
+  t.is(peer.putPacket(Buffer.from("four")), GodotError.FAILED);
+});
+
 test("an empty empty packet is not sent (Q1): the next real one is the first to arrive", async (t) => {
   const { peer: receiver, port } = boundPeer(t);
   const { peer: sender } = boundPeer(t);
@@ -477,6 +493,59 @@ test("setDestAddressAsync: literals and names reach the destination; unresolvabl
   t.deepEqual([receiver.getPacket().toString(), receiver.getPacket().toString()], ["literal", "name"]);
   t.is(await newPeer(t).setDestAddressAsync("", port), GodotError.ERR_CANT_RESOLVE);
   t.is(await newPeer(t).setDestAddressAsync("bad..name", port), GodotError.ERR_CANT_RESOLVE);
+});
+
+test("setDestAddressAsync: a name is looked up after the call returns; a literal is set at once, without a lookup", async (t) => {
+  const { peer: receiver, port } = boundPeer(t, "*");
+  const sender = newPeer(t);
+  const byName = sender.setDestAddressAsync("localhost", port);
+  // Nothing resolved on the JS thread during the call: no destination yet.
+  t.is(sender.putPacket(Buffer.from("early")), GodotError.ERR_UNCONFIGURED);
+  t.false(sender.isBound());
+  t.is(await byName, GodotError.OK);
+  const literal = sender.setDestAddressAsync("127.0.0.1", port);
+  t.is(sender.putPacket(Buffer.from("literal")), GodotError.OK, "the literal was set before the promise settled");
+  t.is(await literal, GodotError.OK);
+  await untilCount(receiver, 1);
+  t.is(receiver.getPacket().toString(), "literal");
+  t.is(receiver.getPacketIp(), "127.0.0.1");
+});
+
+test("setDestAddressAsync: the last call wins; a lookup finishing later never overrides a newer destination", async (t) => {
+  const { peer: receiver, port } = boundPeer(t, "*");
+  const { peer: stale, port: stalePort } = boundPeer(t, "*");
+  const sender = newPeer(t);
+  // A name lookup, then a literal (async), before the lookup finished.
+  const byName = sender.setDestAddressAsync("localhost", stalePort);
+  const literal = sender.setDestAddressAsync("127.0.0.1", port);
+  t.deepEqual(await Promise.all([byName, literal]), [GodotError.OK, GodotError.OK]);
+  t.is(sender.putPacket(Buffer.from("async literal")), GodotError.OK);
+  // A name lookup, then a synchronous setDestAddress, before the lookup finished.
+  const byName2 = sender.setDestAddressAsync("localhost", stalePort);
+  t.is(sender.setDestAddress("127.0.0.1", port), GodotError.OK);
+  t.is(await byName2, GodotError.OK);
+  t.is(sender.putPacket(Buffer.from("sync literal")), GodotError.OK);
+  // A name lookup, then connectToHost: the connect's destination stays after close().
+  const byName3 = sender.setDestAddressAsync("localhost", stalePort);
+  t.is(sender.connectToHost("127.0.0.1", port), GodotError.OK);
+  t.is(await byName3, GodotError.OK);
+  sender.close();
+  t.is(sender.putPacket(Buffer.from("after connect")), GodotError.OK);
+  await untilCount(receiver, 3);
+  t.deepEqual(
+    [receiver.getPacket(), receiver.getPacket(), receiver.getPacket()].map(String),
+    ["async literal", "sync literal", "after connect"],
+  );
+  // The superseded destination got nothing: a marker sent there last is its only datagram.
+  t.is(sender.setDestAddress("127.0.0.1", stalePort), GodotError.OK);
+  t.is(sender.putPacket(Buffer.from("marker")), GodotError.OK);
+  await untilCount(stale, 1);
+  t.is(stale.getAvailablePacketCount(), 1);
+  t.is(stale.getPacket().toString(), "marker");
+  // A superseded lookup that fails still reports it.
+  const failing = sender.setDestAddressAsync("bad..name", stalePort);
+  sender.setDestAddress("127.0.0.1", port);
+  t.is(await failing, GodotError.ERR_CANT_RESOLVE);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -582,6 +651,87 @@ test("close(): idempotent; unbound afterwards; every method still answers withou
   t.is(peer.unref(), peer);
   peer.setBroadcastEnabled(true);
   t.notThrows(() => peer.getVar());
+});
+
+test("close() releases the port at once, also with pending wait()s, a 'packet' listener or a for await loop", async (t) => {
+  for (const [address, watch] of [
+    ["127.0.0.1", "wait"],
+    ["::1", "listener"],
+    ["127.0.0.1", "iterator"],
+    ["*", "wait"],
+  ] as const) {
+    const { peer, port } = boundPeer(t, address);
+    let waits: Promise<GodotError>[] = [];
+    let loop: Promise<void> = Promise.resolve();
+    if (watch === "wait") waits = [peer.wait(), peer.wait({ timeout: 60_000 })];
+    if (watch === "listener") peer.on("packet", () => t.fail("no datagram was sent"));
+    if (watch === "iterator") {
+      loop = (async () => {
+        for await (const _ of peer) t.fail("no datagram was sent");
+      })();
+    }
+    // Let the watch reach the engine before closing.
+    await new Promise((resolve) => setImmediate(resolve));
+    peer.close();
+    const next = newPeer(t);
+    t.is(next.bind(port, address), GodotError.OK, `${address} after close() with a pending ${watch}`);
+    t.deepEqual(await withDeadline(Promise.all(waits), "settled waits"), waits.map(() => GodotError.ERR_UNCONFIGURED));
+    await withDeadline(loop, "the for await loop ends");
+    next.close();
+  }
+});
+
+test("after close(), every public method answers without throwing (none may crash the process)", async (t) => {
+  const { peer: receiver, port } = boundPeer(t);
+  const lo = loopbackInterfaceName() ?? "lo";
+  const peer = newPeer(t);
+  t.is(peer.bind(0, "127.0.0.1"), GodotError.OK);
+  peer.close();
+  const calls: Array<[string, () => unknown]> = [
+    ["getPacket", () => peer.getPacket()],
+    ["getPackets", () => peer.getPackets()],
+    ["getVar", () => peer.getVar()],
+    ["getVarResult", () => peer.getVarResult()],
+    ["getAvailablePacketCount", () => peer.getAvailablePacketCount()],
+    ["getPacketError", () => peer.getPacketError()],
+    ["getPacketIp", () => peer.getPacketIp()],
+    ["getPacketPort", () => peer.getPacketPort()],
+    ["getLocalPort", () => peer.getLocalPort()],
+    ["getOsRecvBufSize", () => peer.getOsRecvBufSize()],
+    ["isBound", () => peer.isBound()],
+    ["isSocketConnected", () => peer.isSocketConnected()],
+    ["droppedPackets", () => peer.droppedPackets],
+    ["socketErrors", () => peer.socketErrors],
+    ["stats", () => peer.stats()],
+    ["setBroadcastEnabled", () => peer.setBroadcastEnabled(false)],
+    ["leaveMulticastGroup", () => peer.leaveMulticastGroup("239.255.42.47", lo)],
+    ["setMulticastInterface", () => peer.setMulticastInterface(lo)],
+    ["setMulticastLoopback", () => peer.setMulticastLoopback(true)],
+    ["setMulticastTtl", () => peer.setMulticastTtl(0)],
+    ["waitSync", () => peer.waitSync(0)],
+    ["putPacket (no destination)", () => peer.putPacket(Buffer.from("x"))],
+    ["putPackets (no destination)", () => peer.putPackets([Buffer.from("x")])],
+    ["putVar (no destination)", () => peer.putVar(1)],
+    ["ref", () => peer.ref()],
+    ["unref", () => peer.unref()],
+    ["removeAllListeners", () => peer.removeAllListeners()],
+    ["close", () => peer.close()],
+  ];
+  for (const [name, call] of calls) t.notThrows(call, name);
+  t.is(await peer.wait({ timeout: 0 }), GodotError.ERR_UNCONFIGURED);
+  // Methods that open a socket again work after close() and close() again.
+  t.is(await peer.setDestAddressAsync("127.0.0.1", port), GodotError.OK);
+  t.is(peer.setDestAddress("127.0.0.1", port), GodotError.OK);
+  t.is(peer.putPackets([Buffer.from("one"), Buffer.from("two")]), GodotError.OK);
+  peer.close();
+  t.is(peer.connectToHost("127.0.0.1", port), GodotError.OK);
+  t.is(peer.putPacket(Buffer.from("three")), GodotError.OK);
+  peer.close();
+  t.is(peer.bind(0, "127.0.0.1"), GodotError.OK);
+  peer.close();
+  await untilCount(receiver, 3);
+  t.deepEqual(receiver.getPackets().map((p) => p.data.toString()), ["one", "two", "three"]);
+  t.false(peer.isBound());
 });
 
 test("close() empties the queue (Q4 fixed): nothing stale after a re-bind", async (t) => {

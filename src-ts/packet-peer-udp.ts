@@ -195,6 +195,11 @@ export class PacketPeerUDP
   #waiters: Array<() => void> = [];
   #socketErrors = 0;
   #pendingWaits = new Set<(code: GodotError) => void>();
+  /**
+   * Bumped by every call that sets the destination (`setDestAddress`, `setDestAddressAsync`,
+   * `connectToHost`): a name lookup that finishes after a later call does not apply its result.
+   */
+  #destCalls = 0;
   readonly #onNewListener = (event: string | symbol): void => {
     if (event === "packet") this.#syncWatch(1);
   };
@@ -277,6 +282,7 @@ export class PacketPeerUDP
   connectToHost(host: string, port: number): GodotError {
     checkString(host, "host");
     checkInteger(port, "port");
+    this.#destCalls++;
     const code = this.#native.connectToHost(host, port);
     if (code === GodotError.OK) {
       this.#batch = [];
@@ -294,21 +300,27 @@ export class PacketPeerUDP
   setDestAddress(host: string, port: number): GodotError {
     checkString(host, "host");
     checkInteger(port, "port");
+    this.#destCalls++;
     return this.#native.setDestAddress(host, port);
   }
 
   /**
    * `setDestAddress` that resolves names with `node:dns` (off the JS thread) and then sets the
-   * resulting address. Literals are set at once, without DNS.
+   * resulting address. Literals are set at once, without DNS. Calls take effect in call order:
+   * when `setDestAddress`, `connectToHost` or another `setDestAddressAsync` was called while a
+   * name was being looked up, the lookup's address is not applied (the promise still gives `OK`,
+   * or `ERR_CANT_RESOLVE` if the name did not resolve), as if the calls had run one after another.
    */
   setDestAddressAsync(host: string, port: number): Promise<GodotError> {
     checkString(host, "host");
     checkInteger(port, "port");
+    const call = ++this.#destCalls;
     if (host === "" || isGodotIpLiteral(host)) {
       return Promise.resolve(this.#native.setDestAddress(host, port));
     }
     return resolveHost(host).then((address) => {
       if (address === null) return GodotError.ERR_CANT_RESOLVE;
+      if (call !== this.#destCalls) return GodotError.OK; // superseded by a later call
       // Godot keeps no scope ids; its parser refuses them.
       const zone = address.indexOf("%");
       return this.#native.setDestAddress(zone === -1 ? address : address.slice(0, zone), port);

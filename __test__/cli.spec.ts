@@ -3,7 +3,7 @@
 import test from "ava";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
-import { readdirSync, statSync } from "node:fs";
+import { accessSync, constants as fsConstants, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { GodotError, PacketPeerUDP } from "../src-ts/index.js";
 import { GodotObject, Vector2 } from "../src-ts/variant/index.js";
@@ -371,6 +371,8 @@ test.serial("--help on every command prints its usage and exits 0", async (t) =>
 const BAD_ARGUMENTS: Array<[string[], RegExp, string]> = [
   [[], /^Usage: godot-udp <command>/, "godot-udp"],
   [["launch"], /^godot-udp: unknown command "launch"/, "godot-udp"],
+  [["help", "launch"], /^godot-udp: no help for "launch": not a command/, "godot-udp"],
+  [["--help", "launch"], /^godot-udp: no help for "launch": not a command/, "godot-udp"],
   [["listen"], /^godot-udp listen: missing <port>/, "listen"],
   [["listen", "abc"], /^godot-udp listen: <port> must be an integer, got "abc"/, "listen"],
   [["listen", "70000"], /^godot-udp listen: <port> must be between 0 and 65535, got 70000/, "listen"],
@@ -416,6 +418,82 @@ test.serial("a negative value goes after --", async (t) => {
   t.is(r.code, 0, r.stderr);
   t.is((await listen.exited).code, 0);
   t.regex(listen.stdout(), /  8 B  -5\n/);
+});
+
+// ------------------------------------------------------------------------------------------------
+// The package's bin
+
+test.serial("the bin is an executable node script, and npx godot-udp runs it from the repository", async (t) => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin?: Record<string, string> };
+  t.is(resolve(ROOT, pkg.bin?.["godot-udp"] ?? ""), CLI);
+  t.true(readFileSync(CLI, "utf8").startsWith("#!/usr/bin/env node\n"));
+  t.notThrows(() => accessSync(CLI, fsConstants.X_OK), "dist/cli/main.js has its executable bit after the build");
+  const direct = execFileSync(CLI, ["--version"], { cwd: ROOT, encoding: "utf8", timeout: CHILD_TIMEOUT_MS });
+  t.regex(direct, /^godot-udp \d+\.\d+\.\d+\n$/);
+  const npx = execFileSync("npx", ["--no-install", "godot-udp", "--help"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  t.regex(npx, /^Usage: godot-udp <command>/);
+});
+
+// ------------------------------------------------------------------------------------------------
+// On a terminal
+
+/** util-linux `script`, which runs a command on a pseudo-terminal; null when it is not installed. */
+function scriptCommand(): string | null {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore", timeout: 5000 });
+    return "script";
+  } catch {
+    return null;
+  }
+}
+
+test.serial("on a terminal listen keeps a live rate line under the packets, with the current count", async (t) => {
+  const script = scriptCommand();
+  if (script === null) {
+    t.pass("util-linux script is not installed: no pseudo-terminal to test on");
+    return;
+  }
+  const { socket, port } = await silentSocket();
+  socket.close(); // a free port (a race only with other programs binding it now)
+  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} listen ${port} --bind 127.0.0.1 --count 3`;
+  const tty = spawn(script, ["-qfec", command, "/dev/null"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(tty);
+  const killer = setTimeout(() => tty.kill("SIGKILL"), CHILD_TIMEOUT_MS);
+  let out = "";
+  tty.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+  });
+  const exited = new Promise<number | null>((ok) => tty.on("close", (code) => ok(code)));
+  const listening = (): Promise<void> =>
+    new Promise((ok, fail) => {
+      const check = (): void => {
+        if (out.includes("listening on")) ok();
+        else if (tty.exitCode !== null) fail(new Error(`script exited: ${out}`));
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+  await listening();
+  const client = new PacketPeerUDP();
+  try {
+    t.is(client.setDestAddress("127.0.0.1", port), GodotError.OK);
+    for (let i = 0; i < 3; i++) t.is(client.putVar(i), GodotError.OK);
+  } finally {
+    client.close();
+  }
+  t.is(await exited, 0);
+  clearTimeout(killer);
+  const screen = out.replace(/\r\n/g, "\n");
+  t.regex(screen, /\r\x1b\[2K {2}0 packets {2}0 pkt\/s {2}0 dropped {2}\(Ctrl-C to stop\)/, "the live line is drawn");
+  // Under each packet's line the status is drawn again, counting that packet.
+  for (let i = 0; i < 3; i++) {
+    t.regex(screen, new RegExp(`  8 B  ${i}\\n\\r\\x1b\\[2K  ${i + 1} packets  `), `the status under packet ${i + 1}`);
+  }
+  t.regex(screen, /\r\x1b\[2Ksummary: 3 packets \(24 B\) received in /, "the status is erased before the summary");
 });
 
 function escapeRegExp(s: string): string {

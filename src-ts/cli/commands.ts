@@ -47,8 +47,17 @@ export async function runCli(argv: string[], streams: Pick<CommandContext, "stdo
     return EXIT_USAGE;
   }
   if (name === "-h" || name === "--help" || name === "help") {
-    const topic = COMMANDS.find((c) => c.name === rest[0]);
-    streams.stdout.write(topic ? topic.usage : topUsage());
+    const [topicName] = rest;
+    if (topicName === undefined) {
+      streams.stdout.write(topUsage());
+      return 0;
+    }
+    const topic = COMMANDS.find((c) => c.name === topicName);
+    if (topic === undefined) {
+      streams.stderr.write(`godot-udp: no help for ${JSON.stringify(topicName)}: not a command\n\n${topUsage()}`);
+      return EXIT_USAGE;
+    }
+    streams.stdout.write(topic.usage);
     return 0;
   }
   if (name === "-v" || name === "--version") {

@@ -36,15 +36,16 @@ export async function receiveLoop(peer: PacketPeerUDP, options: ReceiveLoopOptio
   };
   options.signal.addEventListener("abort", stop, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  let recentRate = 0;
   if (options.status.enabled) {
     let lastPackets = 0;
     let lastTime = process.hrtime.bigint();
     const tick = (): void => {
       const now = process.hrtime.bigint();
-      const rate = ((packets - lastPackets) * 1e9) / Number(now - lastTime || 1n);
+      recentRate = ((packets - lastPackets) * 1e9) / Number(now - lastTime || 1n);
       lastPackets = packets;
       lastTime = now;
-      options.status.update(liveRate(packets, rate, peer.droppedPackets), true);
+      options.status.update(liveRate(packets, recentRate, peer.droppedPackets), true);
     };
     timer = setInterval(tick, STATUS_INTERVAL_MS);
     timer.unref();
@@ -55,6 +56,9 @@ export async function receiveLoop(peer: PacketPeerUDP, options: ReceiveLoopOptio
       for await (const packet of peer) {
         packets++;
         bytes += packet.size;
+        // The count the status shows again under this packet's line is this packet's (the draw
+        // itself stays throttled); the rate is the one the last tick measured.
+        if (options.status.enabled) options.status.update(liveRate(packets, recentRate, peer.droppedPackets));
         options.onPacket(packet);
         if (options.limit !== undefined && packets >= options.limit) break;
       }

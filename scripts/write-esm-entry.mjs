@@ -2,7 +2,7 @@
 // One implementation serves both `import` and `require`, so classes are the same objects
 // (instanceof works across both) and the native addon is loaded once.
 import { createRequire } from "node:module";
-import { writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -19,3 +19,7 @@ const lines = [
 ];
 writeFileSync(join(dist, "index.mjs"), lines.join("\n"));
 writeFileSync(join(dist, "index.d.mts"), 'export * from "./index.js";\n');
+
+// The package's bin (dist/cli/main.js, a "#!/usr/bin/env node" script): tsc writes a new file
+// without the executable bit, and `npx godot-udp` in this repository runs the file itself.
+chmodSync(join(dist, "cli", "main.js"), 0o755);

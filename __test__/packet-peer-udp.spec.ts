@@ -101,6 +101,52 @@ test("bind options: reusePort lets two sockets share a port; without it the seco
   t.is(c.bind(port, "127.0.0.1", 65536, {}), GodotError.ERR_UNAVAILABLE);
 });
 
+test("a bind to one address receives only datagrams to that address (127.0.0.1 vs 127.0.0.2)", async (t) => {
+  // Linux puts all of 127.0.0.0/8 on lo; elsewhere 127.0.0.2 may not be local.
+  const probe = newPeer(t);
+  const probed = probe.bind(0, "127.0.0.2");
+  probe.close();
+  if (probed !== GodotError.OK) {
+    t.log(`skipped: 127.0.0.2 is not a local address here (bind returned ${GodotError[probed]})`);
+    t.pass();
+    return;
+  }
+  const { peer: a, port } = boundPeer(t, "127.0.0.1");
+  const { peer: sender, port: senderPort } = boundPeer(t, "127.0.0.3");
+
+  // Nothing listens on 127.0.0.2:port yet; a bind that ignored its address would get the first.
+  t.is(sender.setDestAddress("127.0.0.2", port), GodotError.OK);
+  t.is(sender.putPacket(Buffer.from("to 127.0.0.2")), GodotError.OK);
+  t.is(sender.setDestAddress("127.0.0.1", port), GodotError.OK);
+  t.is(sender.putPacket(Buffer.from("to 127.0.0.1")), GodotError.OK);
+  await untilCount(a, 1, "the datagram to 127.0.0.1");
+  t.is(a.getPacket().toString(), "to 127.0.0.1");
+  // A marker sent after both: once it is in, anything queued before it would be too.
+  t.is(sender.putPacket(Buffer.from("marker 1")), GodotError.OK);
+  await untilCount(a, 1, "marker 1");
+  t.is(a.getPacket().toString(), "marker 1");
+  t.is(a.getAvailablePacketCount(), 0);
+
+  // A second peer on the same port, bound to 127.0.0.2: it gets what is sent there, A does not.
+  const b = newPeer(t);
+  t.is(b.bind(port, "127.0.0.2"), GodotError.OK);
+  t.is(sender.setDestAddress("127.0.0.2", port), GodotError.OK);
+  t.is(sender.putPacket(Buffer.from("to b")), GodotError.OK);
+  await untilCount(b, 1, "the datagram to 127.0.0.2");
+  t.is(b.getPacket().toString(), "to b");
+  t.is(b.getPacketIp(), "127.0.0.3", "the sender's address");
+  t.is(b.getPacketPort(), senderPort);
+  t.is(sender.setDestAddress("127.0.0.1", port), GodotError.OK);
+  t.is(sender.putPacket(Buffer.from("marker 2")), GodotError.OK);
+  await untilCount(a, 1, "marker 2");
+  t.is(a.getPacket().toString(), "marker 2");
+  t.is(a.getPacketIp(), "127.0.0.3");
+  t.is(a.getAvailablePacketCount(), 0);
+  t.is(b.getAvailablePacketCount(), 0);
+  for (const peer of [a, b, sender]) peer.close();
+  t.false(a.isBound() || b.isBound() || sender.isBound());
+});
+
 // ---------------------------------------------------------------------------------------------
 // Address families
 

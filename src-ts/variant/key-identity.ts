@@ -35,7 +35,10 @@ const objectSerials = new WeakMap<object, number>();
 function identityText(id: unknown): string {
   switch (typeof id) {
     case "string":
-      return JSON.stringify(id);
+      // Length-prefixed, not escaped: escaping the text of nested identities again at every level
+      // (JSON.stringify) doubled its backslashes per level, so a key nested ~100 deep overflowed
+      // the string length limit and deeper keys took unbounded time.
+      return "s" + id.length + ":" + id;
     case "number":
       return "n" + (id === 0 ? "0" : String(id));
     case "boolean":

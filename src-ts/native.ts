@@ -20,6 +20,14 @@ export interface NativeStats {
   /** Datagrams read from the OS but refused by the bounded queue (Godot drops these silently). */
   packetsDropped: number;
   bytesDropped: number;
+  /**
+   * Dropped by the OS before they could be read, mostly because the socket's receive buffer
+   * (SO_RCVBUF) was full: Linux's per-socket count (SO_RXQ_OVFL), 0 on other platforms. Counts
+   * kernel buffers: one per datagram, except that a GSO batch coalesced by UDP_GRO is dropped
+   * and counted as one. As of the last datagram read (the kernel reports it only with a received
+   * message). 0 for a server peer: its server's stats have the shared socket's count.
+   */
+  osDropped: number;
 }
 
 /**

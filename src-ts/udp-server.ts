@@ -39,7 +39,11 @@ export interface UDPServerConnectionsOptions {
   signal?: AbortSignal;
 }
 
-/** Traffic counters of the server's socket (all its peers together). */
+/**
+ * Traffic counters of the server's socket (all its peers together), including `osDropped`: what
+ * the OS dropped on that socket (see {@link NativeStats.osDropped}), which no peer's own stats
+ * include.
+ */
 export type UDPServerStats = Readonly<NativeStats>;
 
 /** Events of {@link UDPServer}. */

@@ -22,6 +22,8 @@ pub struct NativeStats {
     pub bytes_sent: f64,
     pub packets_dropped: f64,
     pub bytes_dropped: f64,
+    /// Kernel buffers the OS dropped for this socket (Linux SO_RXQ_OVFL; 0 elsewhere).
+    pub os_dropped: f64,
 }
 
 impl From<Stats> for NativeStats {
@@ -33,6 +35,7 @@ impl From<Stats> for NativeStats {
             bytes_sent: s.bytes_sent as f64,
             packets_dropped: s.packets_dropped as f64,
             bytes_dropped: s.bytes_dropped as f64,
+            os_dropped: s.os_dropped as f64,
         }
     }
 }

@@ -120,12 +120,25 @@ pub fn send_one(sock: &Socket, data: &[u8], dest: Option<&SockAddr>) -> io::Resu
 /// (source address in Godot's 16-byte form, source port, payload). A read error other than
 /// "would block" is returned after the datagrams read before it were handed over.
 pub fn drain(sock: &Socket, each: impl FnMut(&Ipv6Addr, u16, &[u8])) -> io::Result<()> {
+    drain_counting(sock, &mut None, each)
+}
+
+/// [`drain`], also reporting the OS drop count (Linux SO_RXQ_OVFL, see [`enable_drop_count`]):
+/// `os_drops` is set to the latest count the kernel attached to a message read, and left as it
+/// was when none carried one (the kernel attaches it only once the count is non-zero). Costs no
+/// extra syscall: the count rides on the messages read anyway. Never set on other platforms.
+pub fn drain_counting(
+    sock: &Socket,
+    os_drops: &mut Option<u32>,
+    each: impl FnMut(&Ipv6Addr, u16, &[u8]),
+) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        mmsg::drain(sock, each)
+        mmsg::drain(sock, os_drops, each)
     }
     #[cfg(not(target_os = "linux"))]
     {
+        let _ = os_drops;
         drain_portable(sock, each)
     }
 }
@@ -165,6 +178,15 @@ pub fn drain_portable(
 pub fn enable_gro(sock: &Socket) {
     #[cfg(target_os = "linux")]
     mmsg::enable_gro(sock);
+    #[cfg(not(target_os = "linux"))]
+    let _ = sock;
+}
+
+/// Asks the kernel to report the socket's drop count with received messages (Linux
+/// SO_RXQ_OVFL); a no-op elsewhere. Refused (very old kernels): the count stays unreported.
+pub fn enable_drop_count(sock: &Socket) {
+    #[cfg(target_os = "linux")]
+    mmsg::enable_drop_count(sock);
     #[cfg(not(target_os = "linux"))]
     let _ = sock;
 }
@@ -246,14 +268,29 @@ mod mmsg {
     const GSO_MAX_BYTES: usize = 60_000;
     /// Room for one `UDP_SEGMENT` control message (a u16), 8-byte aligned.
     const CMSG_WORDS: usize = 4;
+    /// SO_RXQ_OVFL (asm-generic value; SPARC numbers its socket options differently). Not
+    /// exported by the libc crate for Linux targets.
+    #[cfg(not(any(target_arch = "sparc", target_arch = "sparc64")))]
+    const SO_RXQ_OVFL: libc::c_int = 40;
+    #[cfg(any(target_arch = "sparc", target_arch = "sparc64"))]
+    const SO_RXQ_OVFL: libc::c_int = 0x0024;
+    /// Control bytes per received message: a `UDP_GRO` message (an int) and an `SO_RXQ_OVFL`
+    /// message (a u32), each with its header and padding.
+    // SAFETY: CMSG_SPACE is a pure size computation.
+    const RECV_CTRL_BYTES: usize = unsafe {
+        libc::CMSG_SPACE(std::mem::size_of::<libc::c_int>() as u32)
+            + libc::CMSG_SPACE(std::mem::size_of::<u32>() as u32)
+    } as usize;
+    /// The same in 8-byte words (the buffers are u64 arrays for cmsghdr's alignment).
+    const RECV_CTRL_WORDS: usize = RECV_CTRL_BYTES.div_ceil(8);
 
     struct RecvScratch {
         bufs: Vec<u8>,
         names: Vec<libc::sockaddr_storage>,
         iovs: Vec<libc::iovec>,
         hdrs: Vec<libc::mmsghdr>,
-        /// Room for a `UDP_GRO` control message per slot.
-        ctrl: Vec<[u64; CMSG_WORDS]>,
+        /// Room for the `UDP_GRO` and `SO_RXQ_OVFL` control messages of each slot.
+        ctrl: Vec<[u64; RECV_CTRL_WORDS]>,
     }
 
     impl RecvScratch {
@@ -266,7 +303,7 @@ mod mmsg {
                 names: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
                 iovs: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
                 hdrs: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
-                ctrl: vec![[0; CMSG_WORDS]; RECV_BATCH],
+                ctrl: vec![[0; RECV_CTRL_WORDS]; RECV_BATCH],
             }
         }
     }
@@ -275,7 +312,11 @@ mod mmsg {
         static RECV: RefCell<Option<Box<RecvScratch>>> = const { RefCell::new(None) };
     }
 
-    pub fn drain(sock: &Socket, mut each: impl FnMut(&Ipv6Addr, u16, &[u8])) -> io::Result<()> {
+    pub fn drain(
+        sock: &Socket,
+        os_drops: &mut Option<u32>,
+        mut each: impl FnMut(&Ipv6Addr, u16, &[u8]),
+    ) -> io::Result<()> {
         RECV.with(|cell| {
             let mut slot = cell.borrow_mut();
             let s = slot.get_or_insert_with(|| Box::new(RecvScratch::new()));
@@ -291,7 +332,7 @@ mod mmsg {
                     h.msg_iov = &mut s.iovs[i];
                     h.msg_iovlen = 1;
                     h.msg_control = s.ctrl[i].as_mut_ptr().cast();
-                    h.msg_controllen = CMSG_WORDS * 8;
+                    h.msg_controllen = RECV_CTRL_WORDS * 8;
                     h.msg_flags = 0;
                     s.hdrs[i].msg_len = 0;
                 }
@@ -321,7 +362,11 @@ mod mmsg {
                     let data = &s.bufs[i * MAX_DATAGRAM..i * MAX_DATAGRAM + len];
                     // A GRO-coalesced message holds several datagrams of `seg` bytes (the last
                     // may be shorter): hand them over one by one.
-                    match gro_segment_size(&s.hdrs[i].msg_hdr) {
+                    let (gro_segment, drops) = control(&s.hdrs[i].msg_hdr);
+                    if drops.is_some() {
+                        *os_drops = drops;
+                    }
+                    match gro_segment {
                         Some(seg) if seg > 0 && len > seg => {
                             for d in data.chunks(seg) {
                                 each(&addr, port, d);
@@ -339,24 +384,47 @@ mod mmsg {
         })
     }
 
-    /// The `UDP_GRO` segment size the kernel attached to a received message, if any.
-    fn gro_segment_size(h: &libc::msghdr) -> Option<usize> {
+    /// What the kernel attached to a received message: the `UDP_GRO` segment size and the
+    /// `SO_RXQ_OVFL` drop count (the socket's `sk_drops` when this message was queued; sent
+    /// only once non-zero).
+    fn control(h: &libc::msghdr) -> (Option<usize>, Option<u32>) {
+        let mut segment = None;
+        let mut drops = None;
         if h.msg_controllen == 0 {
-            return None;
+            return (segment, drops);
         }
         // SAFETY: the kernel filled msg_control/msg_controllen; the CMSG macros walk only within
-        // them, and the data of a UDP_GRO message is an int.
+        // them. The data of a UDP_GRO message is an int, that of an SO_RXQ_OVFL message a u32;
+        // both are read unaligned, within the cmsg the kernel wrote.
         unsafe {
             let mut c = libc::CMSG_FIRSTHDR(h);
             while !c.is_null() {
-                if (*c).cmsg_level == libc::SOL_UDP && (*c).cmsg_type == libc::UDP_GRO {
+                let (level, kind) = ((*c).cmsg_level, (*c).cmsg_type);
+                if level == libc::SOL_UDP && kind == libc::UDP_GRO {
                     let seg = std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<libc::c_int>());
-                    return usize::try_from(seg).ok();
+                    segment = usize::try_from(seg).ok();
+                } else if level == libc::SOL_SOCKET && kind == SO_RXQ_OVFL {
+                    drops = Some(std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<u32>()));
                 }
                 c = libc::CMSG_NXTHDR(h, c);
             }
         }
-        None
+        (segment, drops)
+    }
+
+    /// SO_RXQ_OVFL: the kernel attaches the socket's drop count to received messages.
+    pub fn enable_drop_count(sock: &Socket) {
+        let on: libc::c_int = 1;
+        // SAFETY: a valid option buffer of the size given, on an open socket.
+        unsafe {
+            libc::setsockopt(
+                sock.as_raw_fd(),
+                libc::SOL_SOCKET,
+                SO_RXQ_OVFL,
+                (&on as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
     }
 
     /// Asks the kernel to keep GSO batches whole on receive (UDP_GRO): one buffer for many

@@ -341,15 +341,16 @@ impl PacketPeerUdp {
         let connected = self.connected.then_some(self.dest).flatten();
         let queue = &mut self.queue;
         let stats = &mut self.stats;
-        io::drain(sock.raw(), |a, p, data| {
+        let (r, os_dropped) = sock.drain(|a, p, data| {
             // A connected socket reads with recv: the sender is the connected host (Q18).
             let (a, p) = match connected {
                 Some((ca, cp)) => (ca, cp),
                 None => (*a, p),
             };
             stats.queued(queue.push(&a, p, data), data.len());
-        })
-        .map_err(|_| ())
+        });
+        stats.os_dropped += os_dropped;
+        r.map_err(|_| ())
     }
 
     /// Whether a receive can serve the queue's head without draining the OS socket first: an

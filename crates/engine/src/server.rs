@@ -18,7 +18,6 @@ use socket2::{SockAddr, Socket};
 
 use crate::addr::{self, IpLiteral};
 use crate::codes::*;
-use crate::io;
 use crate::peer::PacketPeerUdp;
 use crate::queue::RecvQueue;
 use crate::socket::{Family, OpenOptions, SocketOptions, UdpSocket};
@@ -238,7 +237,7 @@ impl UdpServer {
         let stats = &mut st.stats;
         let next_id = &mut st.next_id;
         let max_pending = st.max_pending;
-        let r = io::drain(sock.raw(), |a, port, data| {
+        let (r, os_dropped) = sock.drain(|a, port, data| {
             let remote = (*a, port);
             if let Some(peer) = routes.get(&remote) {
                 let mut p = peer.borrow_mut();
@@ -272,6 +271,8 @@ impl UdpServer {
             routes.insert(remote, Rc::clone(&peer));
             pending.push_back(peer);
         });
+        // The socket's drops belong to no peer (the kernel does not say whose they were).
+        stats.os_dropped += os_dropped;
         if r.is_ok() {
             OK
         } else {

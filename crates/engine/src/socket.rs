@@ -1,6 +1,7 @@
 //! Opening UDP sockets the way Godot does (spec §4.2), and the socket object the peer and the
 //! server own: the OS socket plus its readiness (wait/watch) state.
 
+use std::cell::Cell;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::fd::AsRawFd;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use crate::addr;
+use crate::stats::OsDropCount;
 use crate::wait::Readiness;
 
 /// Which kind of socket an address calls for.
@@ -71,6 +73,8 @@ pub struct UdpSocket {
     sock: Socket,
     family: Family,
     readiness: Arc<Readiness>,
+    /// The kernel's drop count as last reported for this socket (see [`UdpSocket::drain`]).
+    os_drops: Cell<OsDropCount>,
 }
 
 impl UdpSocket {
@@ -121,11 +125,13 @@ impl UdpSocket {
             sock.set_recv_buffer_size(size)?;
         }
         crate::io::enable_gro(&sock);
+        crate::io::enable_drop_count(&sock);
         let readiness = Readiness::new(sock.as_raw_fd());
         Ok(UdpSocket {
             sock,
             family,
             readiness,
+            os_drops: Cell::new(OsDropCount::default()),
         })
     }
 
@@ -145,6 +151,24 @@ impl UdpSocket {
     /// valid until this socket is dropped; the watcher must stop before that.
     pub fn raw_fd(&self) -> std::os::fd::RawFd {
         self.sock.as_raw_fd()
+    }
+
+    /// Drains the socket ([`crate::io::drain`]) and returns, with the read result, how many OS
+    /// drops the kernel reported since the previous drain of this socket (Linux SO_RXQ_OVFL;
+    /// always 0 elsewhere). No syscall besides the reads themselves.
+    pub fn drain(&self, each: impl FnMut(&Ipv6Addr, u16, &[u8])) -> (io::Result<()>, u64) {
+        let mut reported = None;
+        let r = crate::io::drain_counting(&self.sock, &mut reported, each);
+        let new_drops = match reported {
+            Some(count) => {
+                let mut c = self.os_drops.get();
+                let d = c.advance(count);
+                self.os_drops.set(c);
+                d
+            }
+            None => 0,
+        };
+        (r, new_drops)
     }
 
     pub fn readiness(&self) -> &Arc<Readiness> {

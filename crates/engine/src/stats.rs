@@ -1,6 +1,12 @@
 //! Traffic counters. A datagram read from the OS is either received (queued) or dropped
 //! (refused by the bounded queue, or by a server with no room for a new pending peer), so
 //! received + dropped = read.
+//!
+//! `os_dropped` counts what never got that far: datagrams the kernel discarded for the socket
+//! (mostly a full SO_RCVBUF), as Linux reports them with SO_RXQ_OVFL (see [`OsDropCount`]).
+//! Sent = received + dropped + os_dropped for a sender on this machine whose datagrams each
+//! reach the socket as their own buffer (no GSO batch coalesced by UDP_GRO), once a datagram
+//! read after the last drop has reported it.
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -10,6 +16,12 @@ pub struct Stats {
     pub bytes_sent: u64,
     pub packets_dropped: u64,
     pub bytes_dropped: u64,
+    /// Discarded by the OS before this package could read them (Linux: the socket's `sk_drops`
+    /// from SO_RXQ_OVFL, mostly "receive buffer full"; 0 elsewhere). Unit: kernel socket
+    /// buffers, one per datagram except a GRO-coalesced GSO batch, which the kernel drops whole
+    /// and counts once. As of the last datagram read: the kernel reports the count only with a
+    /// received message. 0 for a server peer (the server's stats hold its socket's count).
+    pub os_dropped: u64,
 }
 
 impl Stats {
@@ -45,5 +57,44 @@ impl Stats {
         } else {
             self.dropped(len)
         }
+    }
+}
+
+/// Turns the kernel's per-socket drop count (a u32 that wraps, reported with received messages)
+/// into increments of a u64. One per OS socket: a fresh socket's count starts at 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OsDropCount {
+    last: u32,
+}
+
+impl OsDropCount {
+    /// Takes a reported count; returns the drops since the previous report (wrapping, so exact
+    /// while fewer than 2^32 drops happen between two reports).
+    #[inline]
+    pub fn advance(&mut self, reported: u32) -> u64 {
+        let delta = reported.wrapping_sub(self.last);
+        self.last = reported;
+        u64::from(delta)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_drop_count_accumulates_across_the_u32_wrap() {
+        let mut c = OsDropCount::default();
+        assert_eq!(c.advance(5), 5);
+        assert_eq!(c.advance(5), 0);
+        assert_eq!(c.advance(u32::MAX - 1), u64::from(u32::MAX - 6));
+        // 2^32 - 2 -> 3 is 5 more drops, not a step back.
+        assert_eq!(c.advance(3), 5);
+        let mut total = 0u64;
+        let mut c = OsDropCount::default();
+        for reported in [1_000u32, u32::MAX, 0, 10] {
+            total += c.advance(reported);
+        }
+        assert_eq!(total, (1u64 << 32) + 10);
     }
 }

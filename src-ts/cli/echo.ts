@@ -11,9 +11,9 @@ import {
 import { EXIT_FAILURE, type Command } from "./command.js";
 import { LISTEN_QUEUE_BYTES, announceListening, bindFailure } from "./listen.js";
 import { PacketView } from "./packet-view.js";
-import { receiveLoop } from "./receive-loop.js";
+import { receiveLoop, type ReceiveTotals } from "./receive-loop.js";
 import { StatusLine } from "./status-line.js";
-import { summaryJson, summaryText } from "./summary.js";
+import { summaryJson, summaryText, type Traffic } from "./summary.js";
 
 const USAGE = `Usage: godot-udp echo <port> [options]
 
@@ -33,6 +33,11 @@ Example:
   godot-udp echo 4242
   godot-udp send 127.0.0.1 4242 'Vector2(1, 2)' --reply
 `;
+
+/** The echo summary: what was received, less the replies that could not be sent (packets and bytes). */
+export function echoedTraffic(totals: ReceiveTotals, failedPackets: number, failedBytes: number): Traffic {
+  return { verb: "echoed", ...totals, packets: totals.packets - failedPackets, bytes: totals.bytes - failedBytes };
+}
 
 export const echo: Command = {
   name: "echo",
@@ -67,7 +72,9 @@ export const echo: Command = {
 
     const status = new StatusLine(context.stderr);
     const view = new PacketView(context.stdout, status, { json, hex: false, exact: false, allowObjects: false });
+    // Replies that could not be sent: not counted as echoed (packets nor bytes).
     let failed = 0;
+    let failedBytes = 0;
     const totals = await receiveLoop(peer, {
       limit,
       signal: context.signal,
@@ -78,12 +85,13 @@ export const echo: Command = {
         if (result === GodotError.OK) result = peer.putPacket(packet.data);
         if (result !== GodotError.OK) {
           failed++;
+          failedBytes += packet.size;
           context.stderr.write(`godot-udp echo: cannot answer ${packet.address}:${packet.port}: ${errorName(result)}\n`);
         }
         if (!quiet) view.show(packet);
       },
     });
-    const traffic = { verb: "echoed", ...totals, packets: totals.packets - failed, bytes: totals.bytes };
+    const traffic = echoedTraffic(totals, failed, failedBytes);
     context.stdout.write(json ? summaryJson(traffic) : summaryText(traffic));
     return 0;
   },

@@ -23,7 +23,7 @@ const USAGE = `Usage: godot-udp listen <port> [options]
 Prints every UDP packet that arrives on <port>: time, sender, size and the payload decoded as a
 Godot Variant (what put_var sends), in Godot's text form: Vector2(1, 2), {"hp": 10}, &"name" ...
 Packets that are no Variant are shown as hex. Ends on Ctrl-C (or after --count packets) with a
-summary: packets, bytes, drops and rate. Use port 0 for any free port; the first line says which.
+summary: packets, bytes, drops (by the receive queue and by the OS) and rate. Use port 0 for any free port; the first line says which.
 
 Options:
   --bind <addr>      address to listen on (default "*": every address, IPv4 and IPv6;

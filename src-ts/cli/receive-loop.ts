@@ -2,7 +2,7 @@
  * The receiving loop `listen` and `echo` share: iterate a bound peer's packets until `--count` is
  * reached or the command is interrupted, with a live rate on a terminal.
  */
-import type { PacketPeerUDP, UDPPacket } from "./api.js";
+import type { PacketPeerUDP, PacketPeerUDPStats, UDPPacket } from "./api.js";
 import { secondsSince } from "./format.js";
 import type { StatusLine } from "./status-line.js";
 import { liveRate } from "./summary.js";
@@ -11,7 +11,10 @@ export interface ReceiveTotals {
   packets: number;
   bytes: number;
   seconds: number;
+  /** Refused by the receive queue. */
   dropped: number;
+  /** Dropped by the OS (receive buffer full), as of the last datagram read. */
+  osDropped: number;
 }
 
 export interface ReceiveLoopOptions {
@@ -24,14 +27,31 @@ export interface ReceiveLoopOptions {
 
 const STATUS_INTERVAL_MS = 250;
 
+/**
+ * What the OS dropped on the peer's socket: `stats().osDropped` (Linux; 0 elsewhere), counted by
+ * the kernel as of the last datagram read. 0 while the facade's stats do not carry the field.
+ */
+export function osDroppedOf(peer: PacketPeerUDP): number {
+  const stats = peer.stats() as PacketPeerUDPStats & { osDropped?: number };
+  return stats.osDropped ?? 0;
+}
+
+/** Queue and OS drops together (the live line's figure). */
+function allDropped(peer: PacketPeerUDP): number {
+  return peer.droppedPackets + osDroppedOf(peer);
+}
+
 export async function receiveLoop(peer: PacketPeerUDP, options: ReceiveLoopOptions): Promise<ReceiveTotals> {
   const start = process.hrtime.bigint();
   let packets = 0;
   let bytes = 0;
   let dropped = 0;
-  // Closing the peer ends the `for await` below; the caller reads the counters first.
+  let osDropped = 0;
+  // Closing the peer ends the `for await` below; the counters are read first (they survive
+  // close() anyway).
   const stop = (): void => {
     dropped = peer.droppedPackets;
+    osDropped = osDroppedOf(peer);
     peer.close();
   };
   options.signal.addEventListener("abort", stop, { once: true });
@@ -45,7 +65,7 @@ export async function receiveLoop(peer: PacketPeerUDP, options: ReceiveLoopOptio
       recentRate = ((packets - lastPackets) * 1e9) / Number(now - lastTime || 1n);
       lastPackets = packets;
       lastTime = now;
-      options.status.update(liveRate(packets, recentRate, peer.droppedPackets), true);
+      options.status.update(liveRate(packets, recentRate, allDropped(peer)), true);
     };
     timer = setInterval(tick, STATUS_INTERVAL_MS);
     timer.unref();
@@ -58,7 +78,7 @@ export async function receiveLoop(peer: PacketPeerUDP, options: ReceiveLoopOptio
         bytes += packet.size;
         // The count the status shows again under this packet's line is this packet's (the draw
         // itself stays throttled); the rate is the one the last tick measured.
-        if (options.status.enabled) options.status.update(liveRate(packets, recentRate, peer.droppedPackets));
+        if (options.status.enabled) options.status.update(liveRate(packets, recentRate, allDropped(peer)));
         options.onPacket(packet);
         if (options.limit !== undefined && packets >= options.limit) break;
       }
@@ -69,5 +89,5 @@ export async function receiveLoop(peer: PacketPeerUDP, options: ReceiveLoopOptio
     options.status.clear();
   }
   if (peer.isBound()) stop();
-  return { packets, bytes, seconds: secondsSince(start), dropped };
+  return { packets, bytes, seconds: secondsSince(start), dropped, osDropped };
 }

@@ -10,11 +10,19 @@ export interface Traffic {
   seconds: number;
   /** Datagrams the receive queue had no room for. */
   dropped?: number;
+  /**
+   * Dropped by the OS before they were read (its receive buffer was full): the socket's
+   * `osDropped` counter. Reported with `dropped` (the text shows the total and the split).
+   */
+  osDropped?: number;
   /** Packets that were no Godot Variant. */
   undecodable?: number;
 }
 
-/** `summary: 5 packets (84 B) received in 2.01 s, 2.5 pkt/s, 41.8 B/s; 0 dropped; 0 not Variants` */
+/**
+ * `summary: 5 packets (84 B) received in 2.01 s, 2.5 pkt/s, 41.8 B/s; 0 dropped; 0 not Variants`;
+ * with drops: `...; 12 dropped (2 by the receive queue, 10 by the OS); ...`.
+ */
 export function summaryText(t: Traffic): string {
   const parts = [
     `summary: ${count(t.packets)} packet${t.packets === 1 ? "" : "s"} (${bytes(t.bytes)}) ${t.verb} in ${duration(t.seconds)}`,
@@ -22,7 +30,7 @@ export function summaryText(t: Traffic): string {
     `${bytes(t.seconds > 0 ? t.bytes / t.seconds : 0)}/s`,
   ];
   let text = parts.join(", ");
-  if (t.dropped !== undefined) text += `; ${count(t.dropped)} dropped`;
+  if (t.dropped !== undefined) text += `; ${droppedText(t.dropped, t.osDropped ?? 0)}`;
   if (t.undecodable !== undefined) text += `; ${count(t.undecodable)} not Variants`;
   return text + "\n";
 }
@@ -37,12 +45,24 @@ export function summaryJson(t: Traffic): string {
     packetsPerSecond: t.seconds > 0 ? Number((t.packets / t.seconds).toFixed(1)) : 0,
     bytesPerSecond: t.seconds > 0 ? Number((t.bytes / t.seconds).toFixed(1)) : 0,
   };
-  if (t.dropped !== undefined) record.dropped = t.dropped;
+  if (t.dropped !== undefined) {
+    const os = t.osDropped ?? 0;
+    record.dropped = t.dropped + os;
+    record.droppedByQueue = t.dropped;
+    record.droppedByOs = os;
+  }
   if (t.undecodable !== undefined) record.undecodable = t.undecodable;
   return JSON.stringify(record) + "\n";
 }
 
+/** `0 dropped`, or `12 dropped (2 by the receive queue, 10 by the OS)` once anything was. */
+export function droppedText(queue: number, os: number): string {
+  const total = queue + os;
+  if (total === 0) return "0 dropped";
+  return `${count(total)} dropped (${count(queue)} by the receive queue, ${count(os)} by the OS)`;
+}
+
 /** The live status line of a receiving command: `  12,345 packets  1,234 pkt/s  0 dropped`. */
 export function liveRate(packets: number, recentRate: number, dropped: number): string {
-  return `  ${count(packets)} packets  ${count(recentRate)} pkt/s  ${count(dropped)} dropped  (Ctrl-C to stop)`;
+  return `  ${count(packets)} packet${packets === 1 ? "" : "s"}  ${count(recentRate)} pkt/s  ${count(dropped)} dropped  (Ctrl-C to stop)`;
 }

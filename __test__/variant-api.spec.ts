@@ -303,6 +303,35 @@ test("decoding: options forms, trailing bytes, consumed, unaligned input, copies
   t.throws(() => bytesToVar("00000000" as unknown as Uint8Array), { instanceOf: TypeError });
 });
 
+test("options arguments of the wrong type are a TypeError naming the argument, not a crash inside", (t) => {
+  const bytes = Buffer.from("0200000001000000", "hex");
+  type DecodeOpts = Parameters<typeof bytesToVar>[1];
+  for (const bad of [null, 1, "yes", [true]] as unknown[]) {
+    for (const decode of [() => bytesToVar(bytes, bad as DecodeOpts), () => decodeVariant(bytes, bad as DecodeOpts)]) {
+      const err = t.throws(decode, { instanceOf: TypeError });
+      t.regex(err?.message ?? "", /^options must be a boolean or a DecodeOptions object, got /, String(bad));
+    }
+  }
+  t.is(t.throws(() => bytesToVar(bytes, null as unknown as DecodeOpts))?.message, "options must be a boolean or a DecodeOptions object, got null");
+  t.throws(() => bytesToVar(bytes, { allowObjects: "yes" as unknown as boolean }), { instanceOf: TypeError, message: /^options\.allowObjects must be a boolean/ });
+  t.throws(() => bytesToVar(bytes, { lossless: 1 as unknown as boolean }), { instanceOf: TypeError, message: /^options\.lossless must be a boolean/ });
+  // Absent fields and undefined options are the defaults.
+  t.is(bytesToVar(bytes, {}), 1);
+  t.is(bytesToVar(bytes, undefined), 1);
+  t.is(bytesToVar(bytes, { allowObjects: undefined, lossless: false }), 1);
+
+  type EncodeOpts = Parameters<typeof varToBytes>[1];
+  for (const bad of [1, "full", [true]] as unknown[]) {
+    t.throws(() => varToBytes(1, bad as EncodeOpts), { instanceOf: TypeError, message: /^options must be a boolean or an EncodeOptions object, got / });
+  }
+  t.throws(() => varToBytes(1, { fullObjects: "yes" as unknown as boolean }), { instanceOf: TypeError, message: /^options\.fullObjects must be a boolean/ });
+  t.throws(() => varToBytes(1, { maxSize: "100" as unknown as number }), { instanceOf: TypeError, message: /^options\.maxSize must be a number/ });
+  t.throws(() => varToBytes(1, { maxSize: NaN }), { instanceOf: TypeError, message: /^options\.maxSize must be a number/ });
+  // varToBytes always took null for "no options"; it still does.
+  t.is(varToBytes(1, null as unknown as EncodeOpts).toString("hex"), "0200000001000000");
+  t.is(varToBytes(1, {}).toString("hex"), "0200000001000000");
+});
+
 test("results are never overwritten by later encodes (they are views into shared slabs)", (t) => {
   const kept: Array<[number, Buffer]> = [];
   // Enough values to fill several 64 KiB slabs, with a value larger than a slab in the middle.

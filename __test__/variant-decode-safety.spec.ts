@@ -5,7 +5,18 @@
 // inline; every error vector fails through an explicit check.
 import test from "ava";
 import { GodotError } from "../src-ts/errors.js";
-import { decodeVariant, varToBytes, Dictionary, VariantDecodeError, VariantEncodeError, type Variant } from "../src-ts/variant/index.js";
+import {
+  bytesToVar,
+  decodeVariant,
+  varToBytes,
+  Dictionary,
+  GodotObject,
+  TypedArray,
+  VariantDecodeError,
+  VariantEncodeError,
+  VariantType,
+  type Variant,
+} from "../src-ts/variant/index.js";
 import { loadVectors } from "./variant-model.js";
 
 /** The message the decoder gives an exception it did not raise itself (see decode.ts decodeTop). */
@@ -161,23 +172,184 @@ const deepDictionary = (levels: number, asKey: boolean): Variant => {
   return v;
 };
 
+// ----------------------------------------------------------------------------------------------
+// Nesting in the encoder: the same limit (1025 levels encode, 1026 are ERR_OUT_OF_MEMORY), reached
+// through the encoder's own depth check, never through an exhausted JS stack: the encoder spends
+// two light frames a level, so 1025 levels fit with Node's default stack under ava and tsx (about
+// 2500 to 3500 would, measured with the limit lifted).
+
+const ARRAY_TYPE = { kind: "builtin", type: VariantType.ARRAY } as const;
+const DICTIONARY_TYPE = { kind: "builtin", type: VariantType.DICTIONARY } as const;
+
+/** A way to nest a JS value, and the wire wrapper its encoding must match (null: no fixed bytes). */
+type Nesting = { name: string; wrap: Wrap | null; make: (inner: Variant | null) => Variant };
+const NESTINGS: Nesting[] = [
+  { name: "Array", wrap: WRAPS[0] as Wrap, make: (inner) => (inner === null ? [] : [inner]) },
+  {
+    name: "typed Array[Array]",
+    wrap: WRAPS[1] as Wrap,
+    make: (inner) => new TypedArray(ARRAY_TYPE, inner === null ? [] : [inner]),
+  },
+  { name: "Dictionary value", wrap: WRAPS[2] as Wrap, make: (inner) => new Dictionary(inner === null ? [] : [[null, inner]]) },
+  { name: "Dictionary key", wrap: WRAPS[3] as Wrap, make: (inner) => new Dictionary(inner === null ? [] : [[inner, null]]) },
+  {
+    name: "typed Dictionary[Variant, Dictionary] value",
+    wrap: {
+      name: "typed Dictionary value",
+      open: "1b000400" + "1b000000" + "01000000" + "00000000",
+      close: "",
+      empty: "1b000400" + "1b000000" + "00000000",
+    },
+    make: (inner) => new Dictionary(inner === null ? [] : [[null, inner]], { valueType: DICTIONARY_TYPE }),
+  },
+  {
+    name: "typed Dictionary[Dictionary, Variant] key",
+    wrap: {
+      name: "typed Dictionary key",
+      open: "1b000100" + "1b000000" + "01000000",
+      close: "00000000",
+      empty: "1b000100" + "1b000000" + "00000000",
+    },
+    make: (inner) => new Dictionary(inner === null ? [] : [[inner, null]], { keyType: DICTIONARY_TYPE }),
+  },
+  {
+    name: "Object property",
+    wrap: WRAPS[4] as Wrap,
+    make: (inner) => new GodotObject("A", inner === null ? [] : [["p", inner]]),
+  },
+  { name: "Map value", wrap: WRAPS[2] as Wrap, make: (inner) => new Map(inner === null ? [] : [[null, inner]]) },
+  {
+    name: "plain object field",
+    wrap: { name: "plain object", open: "1b00000001000000" + "040000000100000061000000", close: "", empty: "1b00000000000000" },
+    make: (inner) => (inner === null ? {} : { a: inner }),
+  },
+];
+
+function deep(n: Nesting, levels: number): Variant {
+  let v = n.make(null);
+  for (let i = 1; i < levels; i++) v = n.make(v);
+  return v;
+}
+
+for (const n of NESTINGS) {
+  test(`encoding through ${n.name}: 1025 levels encode as Godot does, 1026 are ERR_OUT_OF_MEMORY`, (t) => {
+    const bytes = varToBytes(deep(n, 1025), { fullObjects: true });
+    if (n.wrap !== null) t.is(bytes.toString("hex"), nest(n.wrap, 1025, null).toString("hex"));
+    // Decoding and encoding again gives the same bytes.
+    const again = varToBytes(bytesToVar(bytes, { allowObjects: true, lossless: true }), { fullObjects: true });
+    t.true(again.equals(bytes));
+
+    const err = t.throws(() => varToBytes(deep(n, 1026), { fullObjects: true }), { instanceOf: VariantEncodeError });
+    t.is(err?.error, GodotError.ERR_OUT_OF_MEMORY, err?.message);
+    // The encoder's own check, not a caught stack overflow.
+    t.regex(err?.message ?? "", /nesting deeper than 1024/);
+    t.notRegex(err?.message ?? "", /JS stack/);
+  });
+}
+
+test("1025 Dictionaries nested through values and keys encode (Godot's limit)", (t) => {
+  t.notThrows(() => varToBytes(deepDictionary(1025, false)));
+  t.notThrows(() => varToBytes(deepDictionary(1025, true)));
+});
+
 test("1026 Dictionaries nested through keys are ERR_OUT_OF_MEMORY in the encoder", (t) => {
   const err = t.throws(() => varToBytes(deepDictionary(1026, true)), { instanceOf: VariantEncodeError });
   t.is(err?.error, GodotError.ERR_OUT_OF_MEMORY);
-});
-
-// KNOWN BUG (left open): 1025 Dictionaries nested through their values (or keys, under ava's
-// loader) overflow the JS stack in the encoder (about 1000 levels fit with Node's default stack),
-// which it reports as ERR_OUT_OF_MEMORY; Godot encodes them. Nested Arrays reach 1025. test.failing
-// turns into a failure once the encoder is fixed, so this must then become a plain test.
-test.failing("KNOWN BUG: 1025 Dictionaries nested through values and keys encode (Godot's limit)", (t) => {
-  t.notThrows(() => varToBytes(deepDictionary(1025, false)));
-  t.notThrows(() => varToBytes(deepDictionary(1025, true)));
+  t.regex(err?.message ?? "", /nesting deeper than 1024/);
 });
 
 test("1026 Dictionaries nested through values are ERR_OUT_OF_MEMORY in the encoder", (t) => {
   const err = t.throws(() => varToBytes(deepDictionary(1026, false)), { instanceOf: VariantEncodeError });
   t.is(err?.error, GodotError.ERR_OUT_OF_MEMORY);
+  t.regex(err?.message ?? "", /nesting deeper than 1024/);
+});
+
+test("a Dictionary key holding 1024 nested containers decodes, and encodes back to the same bytes", (t) => {
+  // The key's identity is taken once, over its whole depth, at the top of the decoder's stack.
+  for (const w of [WRAPS[0], WRAPS[1], WRAPS[2], WRAPS[3]] as Wrap[]) {
+    const bytes = Buffer.concat([Buffer.from("1b00000001000000", "hex"), nest(w, 1024, null), Buffer.from("00000000", "hex")]);
+    const value = bytesToVar(bytes);
+    t.true(varToBytes(value).equals(bytes), w.name);
+  }
+});
+
+// ----------------------------------------------------------------------------------------------
+// Cost of Dictionary keys: every container key's identity is taken once per decode, so the time
+// to decode stays linear in the input whatever the keys look like. Before, each level of a key
+// chain walked the whole chain below it again: five 1024-deep key chains took ~4 s.
+
+const MAX_DATAGRAM = 65507;
+const hexBytes = (h: string): Buffer => Buffer.from(h, "hex");
+const u32b = (n: number): Buffer => hexBytes(u32(n));
+const EMPTY_DICT = "1b00000000000000";
+const arrayOf = (items: Buffer[]): Buffer => Buffer.concat([u32b(0x1c), u32b(items.length), ...items]);
+const stringOf = (s: string): Buffer => {
+  const b = Buffer.from(s);
+  return Buffer.concat([u32b(4), u32b(b.length), b, Buffer.alloc((4 - (b.length & 3)) & 3)]);
+};
+/** `levels` Dictionaries, each the only key (value NIL) of the next one; `inner` at the bottom. */
+const keyChain = (levels: number, inner: Buffer): Buffer =>
+  Buffer.concat([hexBytes("1b00000001000000".repeat(levels)), inner, hexBytes("00000000".repeat(levels))]);
+
+/** Packets (all of at most 65507 bytes) built to make key identities as costly as possible. */
+function hostilePackets(): Array<[string, Buffer]> {
+  const out: Array<[string, Buffer]> = [];
+  // Deep key chains side by side, as deep as the limit allows (the top Array is level 0).
+  const chain = keyChain(1023, hexBytes(EMPTY_DICT));
+  out.push(["five 1024-deep key chains", arrayOf(Array.from({ length: Math.floor((MAX_DATAGRAM - 8) / chain.length) }, () => chain))]);
+  // A deep key chain over one large leaf: every level's key holds the leaf.
+  out.push(["a 1024-deep key chain over a 50 KB String", arrayOf([keyChain(1023, stringOf("x".repeat(MAX_DATAGRAM - 8 - 1023 * 12 - 12)))])]);
+  const nils = Math.floor((MAX_DATAGRAM - 16 - 1022 * 12 - 8) / 4);
+  out.push(["a 1023-deep key chain over an Array of 13,000 NILs", arrayOf([keyChain(1022, arrayOf(Array.from({ length: nils }, () => u32b(0))))])]);
+  // Key chains alternating Dictionary and Array (Arrays of Dictionaries as keys).
+  const alternating = Buffer.concat([
+    hexBytes("1b000000010000001c00000001000000".repeat(511)),
+    hexBytes(EMPTY_DICT),
+    hexBytes("00000000".repeat(511)),
+  ]);
+  out.push([
+    "1023-deep chains of Arrays of Dictionaries as keys",
+    arrayOf(Array.from({ length: Math.floor((MAX_DATAGRAM - 8) / alternating.length) }, () => alternating)),
+  ]);
+  // A key chain where every level has 17 keys, past the scan limit: each level hashes its keys.
+  const ints = Buffer.concat([u32b(0), ...Array.from({ length: 16 }, (_, i) => Buffer.concat([u32b(2), u32b(i + 1), u32b(0)]))]);
+  const levels = Math.floor((MAX_DATAGRAM - 16) / (8 + ints.length));
+  out.push([
+    `a ${levels}-deep chain of 17-key Dictionaries`,
+    arrayOf([Buffer.concat([hexBytes("1b00000011000000".repeat(levels)), hexBytes(EMPTY_DICT), ...Array.from({ length: levels }, () => ints)])]),
+  ]);
+  // One wide Dictionary whose keys are Arrays of Dictionaries, all different.
+  const pairs: Buffer[] = [];
+  let size = 16;
+  for (let i = 0; ; i++) {
+    const key = arrayOf([Buffer.concat([u32b(0x1b), u32b(1), u32b(2), u32b(i), u32b(0)])]);
+    if (size + key.length + 4 > MAX_DATAGRAM) break;
+    pairs.push(key, u32b(0));
+    size += key.length + 4;
+  }
+  out.push([`one Dictionary with ${pairs.length / 2} Array-of-Dictionary keys`, Buffer.concat([u32b(0x1b), u32b(pairs.length / 2), ...pairs])]);
+  // The same key over and over (every one a duplicate to merge).
+  const same = arrayOf([hexBytes(EMPTY_DICT), stringOf("k".repeat(64))]);
+  const n = Math.floor((MAX_DATAGRAM - 16) / (same.length + 4));
+  out.push([`one Dictionary with ${n} equal Array keys`, Buffer.concat([u32b(0x1b), u32b(n), ...Array.from({ length: n }, () => Buffer.concat([same, u32b(0)]))])]);
+  return out;
+}
+
+test("the costliest Dictionary keys a datagram can carry decode in well under a second", (t) => {
+  for (const [name, bytes] of hostilePackets()) {
+    t.true(bytes.length <= MAX_DATAGRAM, `${name}: ${bytes.length} bytes`);
+    const started = process.hrtime.bigint();
+    let outcome = "decoded";
+    try {
+      bytesToVar(bytes);
+    } catch (e) {
+      t.true(e instanceof VariantDecodeError, String(e));
+      outcome = `failed cleanly: ${(e as Error).message}`;
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    t.log(`${name} (${bytes.length} bytes): ${ms.toFixed(1)} ms, ${outcome}`);
+    t.true(ms < 1000, `${name}: ${ms} ms`);
+  }
 });
 
 test("objects are refused without allowObjects wherever they are nested (ERR_UNAUTHORIZED)", (t) => {

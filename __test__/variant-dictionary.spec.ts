@@ -4,7 +4,7 @@
 import test from "ava";
 import fc from "fast-check";
 import assert from "node:assert/strict";
-import { bytesToVar, Dictionary, StringName, type Variant } from "../src-ts/variant/index.js";
+import { bytesToVar, varToBytes, Dictionary, Float, StringName, Vector2, type Variant } from "../src-ts/variant/index.js";
 
 /** A STRING (or STRING_NAME) value whose string block has the given padding bytes. */
 function stringValue(text: Uint8Array, padding: number, type = 4): Buffer {
@@ -105,4 +105,58 @@ test("Dictionary is a Map with Map's API, iteration order and inspect output", (
   const { inspect } = require("node:util") as typeof import("node:util");
   t.is(inspect(d), "Dictionary(2) { 'b' => 1, 'a' => 2 }");
   t.is(inspect(new Dictionary()), "Dictionary(0) {}");
+});
+
+// Large and deep container keys: their identities are digested once long and cached while
+// decoding (key-identity.ts). Neither may change which keys are equal.
+test("large container keys keep Godot's key equality (int vs float, String = StringName, every code unit)", (t) => {
+  const filler = Array.from({ length: 60 }, (_, i) => `item${i}`);
+  const long = (last: Variant): Variant[] => [...filler, new Vector2(1, 2), new Dictionary([["k", [1, 2]]]), last];
+  const d = new Dictionary();
+  d.set(long(1), "int");
+  d.set(long(new Float(1)), "float");
+  d.set(long("1"), "string");
+  d.set(long("\uD800"), "lone high surrogate");
+  d.set(long("\uD801"), "another lone surrogate");
+  d.set(long("\uFFFD"), "replacement character");
+  t.is(d.size, 6);
+  t.is(d.get(long(1n)), "int", "1n is the int 1");
+  t.is(d.get(long(new Float(1))), "float");
+  t.is(d.get(long(new StringName("1"))), "string", "a StringName finds the String");
+  t.is(d.get(long("\uD801")), "another lone surrogate");
+  t.is(d.get(long(2)), undefined);
+  t.is(d.get([...filler, new Vector2(1, 2), new Dictionary([["k", [1, 3]]]), 1]), undefined, "a difference deep inside");
+  d.set(long(1), "int again");
+  t.is(d.size, 6);
+  t.is(d.get(long(1)), "int again");
+});
+
+test("decoded deep and large keys merge as Godot merges them and are found by equal keys built later", (t) => {
+  const chain = (levels: number, bottom: Variant): Variant => {
+    let v: Variant = bottom;
+    for (let i = 0; i < levels; i++) v = new Dictionary([[v, i]]);
+    return v;
+  };
+  const big = Array.from({ length: 200 }, (_, i) => i);
+  // Pairs: the chain twice (merged, last value wins), a chain with another bottom, the big key twice.
+  const bytes = Buffer.concat([
+    Buffer.from("1b00000005000000", "hex"),
+    varToBytes(chain(300, "bottom")),
+    varToBytes("first"),
+    varToBytes(chain(300, "bottom")),
+    varToBytes("second"),
+    varToBytes(chain(300, "other")),
+    varToBytes("third"),
+    varToBytes(big),
+    varToBytes(1),
+    varToBytes([...big]),
+    varToBytes(2),
+  ]);
+  const d = bytesToVar(bytes) as Dictionary;
+  t.is(d.size, 3);
+  t.deepEqual([...d.values()], ["second", "third", 2]);
+  t.is(d.get(chain(300, "bottom")), "second");
+  t.is(d.get(chain(300, "other")), "third");
+  t.is(d.get(chain(299, "bottom")), undefined);
+  t.is(d.get(big), 2);
 });

@@ -3,6 +3,7 @@ import { VariantType, VARIANT_MAX } from "./variant-type.js";
 import { ENCODED_OBJECT_AS_ID_CLASS, type ContainerType } from "./container-type.js";
 import { VariantDecodeError } from "./errors.js";
 import { Dictionary, dictionaryAppendNew } from "./dictionary.js";
+import { keyIdentityCacheOff, keyIdentityCacheOn } from "./key-identity.js";
 import {
   TypedArray,
   PackedStringArray,
@@ -709,17 +710,34 @@ function detach(): void {
   }
 }
 
+function describeOption(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "string" ? `the string ${JSON.stringify(v)}` : typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
+}
+
+function optionalBoolean(v: unknown, name: string): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v !== "boolean") throw new TypeError(`${name} must be a boolean, got ${describeOption(v)}`);
+  return v;
+}
+
 /** The value; leaves the consumed byte count in `pos - base`. */
 function decodeTop(bytes: Uint8Array, options: boolean | DecodeOptions | undefined): Variant {
   if (!(bytes instanceof Uint8Array)) throw new TypeError("bytes must be a Uint8Array or Buffer");
   if (options === undefined || typeof options === "boolean") {
     allowObjects = options === true;
     lossless = false;
+  } else if (typeof options === "object" && options !== null && !Array.isArray(options)) {
+    allowObjects = optionalBoolean(options.allowObjects, "options.allowObjects");
+    lossless = optionalBoolean(options.lossless, "options.lossless");
   } else {
-    allowObjects = options.allowObjects === true;
-    lossless = options.lossless === true;
+    throw new TypeError(`options must be a boolean or a DecodeOptions object, got ${describeOption(options)}`);
   }
   attach(bytes);
+  // Containers used as keys have their identity taken once (nothing changes them during the call):
+  // without this each level of a deep key chain walked the whole chain below it again.
+  keyIdentityCacheOn();
   try {
     return decodeValue(0);
   } catch (e) {
@@ -732,6 +750,7 @@ function decodeTop(bytes: Uint8Array, options: boolean | DecodeOptions | undefin
       `decoder failure: ${detail}`,
     );
   } finally {
+    keyIdentityCacheOff();
     detach();
   }
 }

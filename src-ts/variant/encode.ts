@@ -305,12 +305,27 @@ function encodeArrayElements(items: ArrayLike<unknown>, depth: number, hint: num
   }
 }
 
+/**
+ * A typed Array. Deep values recurse through encodeValue and the container's own function only
+ * (two frames a level), so that Godot's 1025 levels fit in Node's default stack with room to spare.
+ */
 function encodeTypedArray(a: { elementType: ContainerType } & ArrayLike<unknown>, depth: number): void {
   const kind = containerKind(a.elementType);
   ensure(4);
   u32(VariantType.ARRAY | (kind << 16));
   containerBlock(a.elementType);
-  encodeArrayElements(a, depth, hintOf(a.elementType));
+  const hint = hintOf(a.elementType);
+  const n = a.length;
+  ensure(4);
+  u32(n);
+  for (let i = 0; i < n; i++) {
+    try {
+      encodeValue(a[i], depth + 1, hint);
+    } catch (e) {
+      addPathSegment(e, `[${i}]`);
+      throw e;
+    }
+  }
 }
 
 function keySegment(k: unknown): string {
@@ -329,20 +344,18 @@ function dictionaryHeader(count: number, keyType: ContainerType | null | undefin
   u32(count);
 }
 
-function encodePair(k: unknown, v: unknown, depth: number, keyHint: number, valueHint: number): void {
-  try {
-    encodeValue(k, depth + 1, keyHint);
-    encodeValue(v, depth + 1, valueHint);
-  } catch (e) {
-    addPathSegment(e, keySegment(k));
-    throw e;
-  }
-}
-
-/** A JS Map: an untyped Dictionary. */
+/** A JS Map: an untyped Dictionary. Pairs are written inline (see encodeTypedArray). */
 function encodeMap(map: ReadonlyMap<unknown, unknown>, depth: number): void {
   dictionaryHeader(map.size, null, null);
-  for (const [k, v] of map) encodePair(k, v, depth, NO_HINT, NO_HINT);
+  for (const [k, v] of map) {
+    try {
+      encodeValue(k, depth + 1, NO_HINT);
+      encodeValue(v, depth + 1, NO_HINT);
+    } catch (e) {
+      addPathSegment(e, keySegment(k));
+      throw e;
+    }
+  }
 }
 
 function encodeDictionary(d: Dictionary, depth: number): void {
@@ -351,7 +364,15 @@ function encodeDictionary(d: Dictionary, depth: number): void {
   dictionaryHeader(keys.length, d.keyType, d.valueType);
   const keyHint = hintOf(d.keyType);
   const valueHint = hintOf(d.valueType);
-  for (let i = 0; i < keys.length; i++) encodePair(keys[i], values[i], depth, keyHint, valueHint);
+  for (let i = 0; i < keys.length; i++) {
+    try {
+      encodeValue(keys[i], depth + 1, keyHint);
+      encodeValue(values[i], depth + 1, valueHint);
+    } catch (e) {
+      addPathSegment(e, keySegment(keys[i]));
+      throw e;
+    }
+  }
 }
 
 /**
@@ -804,7 +825,15 @@ function encodeValue(v: unknown, depth: number, hint: number): void {
       const tag = (v as MaybeTagged)[VARIANT_TAG];
       if (tag !== undefined) {
         // Array[String] holds Strings: Godot converts a StringName put into one.
-        if (tag === VariantType.STRING_NAME && hint === VariantType.STRING) {
+        // Containers and full objects go straight to their function, not through encodeTagged (a
+        // big frame): nesting costs two frames a level (see encodeTypedArray).
+        if (tag === VariantType.DICTIONARY) {
+          encodeDictionary(v as Dictionary, depth);
+        } else if (tag === VariantType.ARRAY) {
+          encodeTypedArray(v as { elementType: ContainerType } & unknown[], depth);
+        } else if (tag === VariantType.OBJECT && (v as Obj).className !== undefined) {
+          encodeObject((v as Obj).properties, (v as Obj).className, (v as Obj).objectId, depth);
+        } else if (tag === VariantType.STRING_NAME && hint === VariantType.STRING) {
           writeStringValue(VariantType.STRING, checkedString((v as Obj).value, "StringName.value"));
         } else {
           encodeTagged(v as Obj, tag, depth);
@@ -851,13 +880,22 @@ export function varToBytes(value: Variant, options: boolean | EncodeOptions = fa
   let maxSize = Infinity;
   if (typeof options === "boolean") {
     full = options;
-  } else if (options !== undefined && options !== null) {
+  } else if (typeof options === "object" && options !== null && !Array.isArray(options)) {
+    if (options.fullObjects != null && typeof options.fullObjects !== "boolean") {
+      throw new TypeError(`options.fullObjects must be a boolean, got ${describe(options.fullObjects)}`);
+    }
     full = options.fullObjects === true;
     if (options.realT !== undefined && options.realT !== "float" && options.realT !== "double") {
       throw new TypeError(`realT must be "float" or "double", got ${String(options.realT)}`);
     }
     double = options.realT === "double";
+    if (options.maxSize != null && (typeof options.maxSize !== "number" || Number.isNaN(options.maxSize))) {
+      throw new TypeError(`options.maxSize must be a number of bytes, got ${describe(options.maxSize)}`);
+    }
     maxSize = options.maxSize ?? Infinity;
+  } else if (options !== undefined && options !== null) {
+    // (null is accepted as "no options", as it always was.)
+    throw new TypeError(`options must be a boolean or an EncodeOptions object, got ${describe(options)}`);
   }
   // A getter on a plain object could call back into the encoder: give that call its own slab.
   const outer = busy ? { buf, dv, start, pos, limit, fullObjects, realDouble } : null;

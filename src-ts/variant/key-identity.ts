@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { VariantType } from "./variant-type.js";
 import { VARIANT_TAG, type MaybeTagged } from "./tag.js";
 
@@ -8,10 +9,44 @@ import { VARIANT_TAG, type MaybeTagged } from "./tag.js";
 // - a "\0"-prefixed string describing the value for every other Variant (a real string starting
 //   with "\0" is escaped as "\0s..." so it cannot collide);
 // - the object itself for full objects, which Godot compares by identity.
+//
+// Cost: a container's identity is built from its children's identities. One longer than
+// LONG_IDENTITY is replaced by "\0#" + its SHA-256 (a strong hash: no one can make two different
+// keys collide, so equal identities still mean equal keys), so the identity of a container costs
+// O(its direct children), not O(its whole subtree). The decoder also turns on a cache of the
+// identities of the containers it creates (keyIdentityCacheOn): each level of a deep key
+// chain then reuses the identities below it instead of walking them again, and decoding stays
+// linear in the input.
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MAX_KEY_DEPTH = 1024;
+/** Composite identities longer than this are replaced by a digest. */
+const LONG_IDENTITY = 160;
+
+/** Identities of the objects seen while the cache is on (only during one decode call). */
+let cache: Map<object, unknown> | null = null;
+let cacheOn = false;
+
+/**
+ * Turns on caching of identities per object: only while nothing mutates the values whose identity
+ * is taken (the decoder, between its start and its end, for its freshly built containers).
+ * `keyIdentityCacheOff` drops the cache.
+ */
+export function keyIdentityCacheOn(): void {
+  cacheOn = true;
+}
+
+export function keyIdentityCacheOff(): void {
+  cacheOn = false;
+  cache = null;
+}
+
+/** A composite identity, digested when long (see the file comment); UTF-16 code units are hashed
+ * as they are (UTF-8 would map every lone surrogate to U+FFFD, making different keys equal). */
+function compact(s: string): string {
+  return s.length <= LONG_IDENTITY ? s : "\0#" + createHash("sha256").update(s, "utf16le").digest("base64");
+}
 
 /** Identity of a FLOAT value: integral floats must not meet the INT with the same value. */
 function floatIdentity(f: number): unknown {
@@ -67,7 +102,7 @@ function reals(values: readonly number[]): string {
 function listIdentity(prefix: string, items: Iterable<unknown>, depth: number): string {
   let s = prefix + "[";
   for (const item of items) s += identityText(keyIdentityAt(item, depth + 1)) + ",";
-  return s + "]";
+  return compact(s + "]");
 }
 
 function mapIdentity(map: Iterable<[unknown, unknown]>, depth: number): string {
@@ -75,7 +110,7 @@ function mapIdentity(map: Iterable<[unknown, unknown]>, depth: number): string {
   for (const [key, value] of map) {
     s += identityText(keyIdentityAt(key, depth + 1)) + ":" + identityText(keyIdentityAt(value, depth + 1)) + ",";
   }
-  return s + "}";
+  return compact(s + "}");
 }
 
 function objectIdentity(k: object, depth: number): unknown {
@@ -149,7 +184,7 @@ function objectIdentity(k: object, depth: number): unknown {
     for (const key of Object.keys(k)) {
       s += identityText(key) + ":" + identityText(keyIdentityAt((k as Record<string, unknown>)[key], depth + 1)) + ",";
     }
-    return s + "}";
+    return compact(s + "}");
   }
   return k;
 }
@@ -166,8 +201,18 @@ function keyIdentityAt(k: unknown, depth: number): unknown {
       return k;
     case "undefined":
       return null;
-    case "object":
-      return k === null ? null : objectIdentity(k, depth);
+    case "object": {
+      if (k === null) return null;
+      if (!cacheOn) return objectIdentity(k, depth);
+      // Inline, not a helper: a deep key recurses through here, and every frame counts.
+      if (cache === null) cache = new Map();
+      let id = cache.get(k);
+      if (id === undefined) {
+        id = objectIdentity(k, depth);
+        cache.set(k, id);
+      }
+      return id;
+    }
     default:
       return k;
   }

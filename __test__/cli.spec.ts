@@ -543,17 +543,7 @@ test("echo's summary leaves out the bytes of replies it could not send, as it do
   t.regex(summaryText(traffic), /^summary: 3 packets \(350 B\) echoed in /);
 });
 
-const facadeHasOsDropped = (() => {
-  const probe = new PacketPeerUDP();
-  try {
-    return "osDropped" in probe.stats();
-  } finally {
-    probe.close();
-  }
-})();
-
-// Needs `osDropped` in PacketPeerUDP.stats() (PacketPeerUDPStats); skipped until the facade has it.
-(facadeHasOsDropped ? test.serial : test.serial.skip)(
+test.serial(
   "listen's summary counts what the OS dropped while it could not read",
   async (t) => {
     if (process.platform !== "linux") {

@@ -869,10 +869,12 @@ test("stats(): packets and bytes sent and received", async (t) => {
   t.is(received.bytesReceived, 60);
   t.is(received.packetsDropped, 0);
   t.is(received.bytesDropped, 0);
+  t.is(received.osDropped, 0);
   t.deepEqual(Object.keys(received).sort(), [
     "bytesDropped",
     "bytesReceived",
     "bytesSent",
+    "osDropped",
     "packetsDropped",
     "packetsReceived",
     "packetsSent",

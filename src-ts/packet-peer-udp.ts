@@ -76,6 +76,13 @@ export interface PacketPeerUDPStats {
   /** Datagrams read from the OS but refused because the receive queue was full. */
   packetsDropped: number;
   bytesDropped: number;
+  /**
+   * Datagrams the OS dropped before they could be read (its receive buffer was full): Linux's
+   * per-socket count (SO_RXQ_OVFL), as of the last datagram read, one per kernel buffer (a
+   * GRO-coalesced GSO batch counts once). 0 on other platforms and for a server peer (its
+   * server's `stats()` counts the shared socket).
+   */
+  osDropped: number;
 }
 
 // One scratch area for every peer: takePackets fills it and the batch is copied out before any
@@ -578,6 +585,7 @@ export class PacketPeerUDP
       bytesSent: s.bytesSent,
       packetsDropped: s.packetsDropped,
       bytesDropped: s.bytesDropped,
+      osDropped: s.osDropped,
     };
   }
 

@@ -2,7 +2,7 @@
  * The receiving loop `listen` and `echo` share: iterate a bound peer's packets until `--count` is
  * reached or the command is interrupted, with a live rate on a terminal.
  */
-import type { PacketPeerUDP, PacketPeerUDPStats, UDPPacket } from "./api.js";
+import type { PacketPeerUDP, UDPPacket } from "./api.js";
 import { secondsSince } from "./format.js";
 import type { StatusLine } from "./status-line.js";
 import { liveRate } from "./summary.js";
@@ -29,11 +29,10 @@ const STATUS_INTERVAL_MS = 250;
 
 /**
  * What the OS dropped on the peer's socket: `stats().osDropped` (Linux; 0 elsewhere), counted by
- * the kernel as of the last datagram read. 0 while the facade's stats do not carry the field.
+ * the kernel as of the last datagram read.
  */
 export function osDroppedOf(peer: PacketPeerUDP): number {
-  const stats = peer.stats() as PacketPeerUDPStats & { osDropped?: number };
-  return stats.osDropped ?? 0;
+  return peer.stats().osDropped;
 }
 
 /** Queue and OS drops together (the live line's figure). */

@@ -78,7 +78,8 @@ for (const count of [0x7fffffff, 0x40000000, 0x10000000, 0x01000000]) {
       const after = process.memoryUsage();
       t.is(err.error, GodotError.ERR_INVALID_DATA, `${what}: ${err.message}`);
       t.false(err.message.includes(MASKED), `${what}: failed through a caught exception: ${err.message}`);
-      t.true(ms < 50, `${what}: took ${ms} ms`);
+      // Generous for loaded CI machines; a decoder that walked 2^28..2^31 claimed elements would take seconds.
+      t.true(ms < 500, `${what}: took ${ms} ms`);
       t.true(after.arrayBuffers - before.arrayBuffers < 1 << 20, `${what}: ArrayBuffers grew by ${after.arrayBuffers - before.arrayBuffers}`);
       t.true(after.heapUsed - before.heapUsed < 8 << 20, `${what}: heap grew by ${after.heapUsed - before.heapUsed}`);
     }

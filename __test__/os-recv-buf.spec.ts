@@ -58,6 +58,7 @@ test("bind(..., { osRecvBufSize }) sets SO_RCVBUF; datagrams and counters are as
     bytesSent: 0,
     packetsDropped: 0,
     bytesDropped: 0,
+    osDropped: 0,
   });
 });
 

@@ -39,6 +39,41 @@ fn port_in_range(port: i64) -> Option<u16> {
     u16::try_from(port).ok()
 }
 
+/// The output of `take_packets` / `lend_packets`: payloads back to back, META_WORDS per packet.
+struct BatchOut<'a> {
+    data: &'a mut [u8],
+    meta: &'a mut [u32],
+    n: usize,
+    offset: usize,
+    last: Option<PacketMeta>,
+}
+
+impl BatchOut<'_> {
+    fn fits(&self, len: usize) -> bool {
+        (self.n + 1) * META_WORDS <= self.meta.len() && self.offset + len <= self.data.len()
+    }
+
+    /// Copies one packet (its payload as one or two slices: the queue is a ring); it must fit.
+    fn put(&mut self, m: PacketMeta, a: &[u8], b: &[u8]) -> bool {
+        let at = self.offset;
+        self.data[at..at + a.len()].copy_from_slice(a);
+        self.data[at + a.len()..at + m.len].copy_from_slice(b);
+        let words = &mut self.meta[self.n * META_WORDS..(self.n + 1) * META_WORDS];
+        words[0] = at as u32;
+        words[1] = m.len as u32;
+        words[2] = u32::from(m.port);
+        words[3] = if addr::is_v4(&m.addr) { 4 } else { 6 };
+        let o = m.addr.octets();
+        for (w, chunk) in words[4..8].iter_mut().zip(o.chunks_exact(4)) {
+            *w = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        }
+        self.offset += m.len;
+        self.n += 1;
+        self.last = Some(m);
+        true
+    }
+}
+
 pub struct PacketPeerUdp {
     sock: Option<UdpSocket>,
     queue: RecvQueue,
@@ -403,46 +438,83 @@ impl PacketPeerUdp {
     /// socket has packets queued), then copies as many packets as fit. Returns the
     /// count, or -1 when not open or on a read error.
     pub fn take_packets(&mut self, data: &mut [u8], meta: &mut [u32]) -> i32 {
+        self.copy_out(data, meta, true)
+    }
+
+    /// Lent batch receive: first pops the `release` oldest packets lent by an earlier call (the
+    /// caller consumed them; their ring space frees only now, as Godot's `get_packet` would have
+    /// freed it), then works as [`PacketPeerUdp::take_packets`] (same drain rule, layout and
+    /// limits) except that the packets copied stay queued, lent, until released by a later
+    /// `lend_packets`, [`PacketPeerUdp::release_lent`] or
+    /// [`PacketPeerUdp::release_and_count`]. Counters are untouched (packets count when queued).
+    pub fn lend_packets(&mut self, data: &mut [u8], meta: &mut [u32], release: usize) -> i32 {
+        self.release_lent(release);
+        self.copy_out(data, meta, false)
+    }
+
+    /// Pops up to `n` lent packets (only lent ones), as if `get_packet` had returned them: they
+    /// become the last packet's sender.
+    pub fn release_lent(&mut self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let last = match self.server_link() {
+            Some(link) => link.with_queue(|q, _| q.release_lent(n)),
+            None => self.queue.release_lent(n),
+        };
+        if let Some(m) = last {
+            self.packet_addr = Some(m.addr);
+            self.packet_port = m.port;
+        }
+    }
+
+    /// `release_lent(release)`, then `get_available_packet_count`: the drain sees exactly the
+    /// free space Godot's queue would have.
+    pub fn release_and_count(&mut self, release: usize) -> i32 {
+        self.release_lent(release);
+        self.get_available_packet_count()
+    }
+
+    fn copy_out(&mut self, data: &mut [u8], meta: &mut [u32], pop: bool) -> i32 {
         if !self.queued_without_drain() && self.poll().is_err() {
             self.packet_error = FAILED;
             return -1;
         }
-        let mut last: Option<PacketMeta> = None;
-        let mut n = 0usize;
-        let mut offset = 0usize;
-        let mut take = |q: &mut RecvQueue| {
-            while (n + 1) * META_WORDS <= meta.len() {
-                let Some(next) = q.peek() else { break };
-                if offset + next.len > data.len() {
-                    break;
+        let mut out = BatchOut {
+            data,
+            meta,
+            n: 0,
+            offset: 0,
+            last: None,
+        };
+        let mut run = |q: &mut RecvQueue| {
+            if pop {
+                while let Some(next) = q.peek() {
+                    // Checked before popping: a packet that does not fit stays queued.
+                    if !out.fits(next.len) {
+                        break;
+                    }
+                    q.pop_with(|m, a, b| out.put(m, a, b));
                 }
-                let Some(m) = q.pop_into(&mut data[offset..]) else {
-                    break;
-                };
-                let words = &mut meta[n * META_WORDS..(n + 1) * META_WORDS];
-                words[0] = offset as u32;
-                words[1] = m.len as u32;
-                words[2] = u32::from(m.port);
-                words[3] = if addr::is_v4(&m.addr) { 4 } else { 6 };
-                let o = m.addr.octets();
-                for (w, chunk) in words[4..8].iter_mut().zip(o.chunks_exact(4)) {
-                    *w = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-                }
-                offset += m.len;
-                n += 1;
-                last = Some(m);
+            } else {
+                let lent = q.peek_each(|m, a, b| out.fits(m.len) && out.put(m, a, b));
+                q.mark_lent(lent);
             }
         };
         match self.server.as_ref() {
-            Some(link) => link.with_queue(|q, _| take(q)),
-            None => take(&mut self.queue),
+            Some(link) => link.with_queue(|q, _| run(q)),
+            None => run(&mut self.queue),
         }
-        if let Some(m) = last {
-            self.packet_addr = Some(m.addr);
-            self.packet_port = m.port;
-            self.packet_error = OK;
-        } else {
-            self.packet_error = ERR_UNAVAILABLE;
+        let (n, last) = (out.n, out.last);
+        match last {
+            // Lent packets are not returned yet: the last sender changes when they are released.
+            Some(m) if pop => {
+                self.packet_addr = Some(m.addr);
+                self.packet_port = m.port;
+                self.packet_error = OK;
+            }
+            Some(_) => self.packet_error = OK,
+            None => self.packet_error = ERR_UNAVAILABLE,
         }
         n as i32
     }

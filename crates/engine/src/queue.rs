@@ -48,6 +48,10 @@ pub struct RecvQueue {
     /// Bytes in use (headers and payloads).
     used: usize,
     count: usize,
+    /// Packets at the head copied out by [`RecvQueue::peek_each`] for a caller that will consume
+    /// them later ("lent", see `PacketPeerUdp::lend_packets`): still queued, so they keep their
+    /// ring space until [`RecvQueue::release_lent`] pops them. Always ≤ `count`.
+    lent: usize,
 }
 
 impl Default for RecvQueue {
@@ -65,6 +69,7 @@ impl RecvQueue {
             head: 0,
             used: 0,
             count: 0,
+            lent: 0,
         }
     }
 
@@ -82,6 +87,7 @@ impl RecvQueue {
         self.head = 0;
         self.used = 0;
         self.count = 0;
+        self.lent = 0;
     }
 
     pub fn capacity(&self) -> usize {
@@ -125,17 +131,7 @@ impl RecvQueue {
         if self.count == 0 {
             return None;
         }
-        let mut header = [0u8; HEADER];
-        self.read_at(self.head, &mut header);
-        let mut a = [0u8; 16];
-        a.copy_from_slice(&header[..16]);
-        let port = u32::from_le_bytes([header[16], header[17], header[18], header[19]]) as u16;
-        let len = u32::from_le_bytes([header[20], header[21], header[22], header[23]]) as usize;
-        Some(PacketMeta {
-            addr: Ipv6Addr::from(a),
-            port,
-            len,
-        })
+        Some(self.meta_at(self.head))
     }
 
     /// Removes the oldest packet, copying its payload into `out` (which must hold `meta.len`).
@@ -159,7 +155,63 @@ impl RecvQueue {
         Some(r)
     }
 
+    /// Hands the queued packets to `f` oldest first, as `pop_with` would, but without removing
+    /// them; `f` returns false to stop. Returns how many packets `f` accepted.
+    pub fn peek_each(&self, mut f: impl FnMut(PacketMeta, &[u8], &[u8]) -> bool) -> usize {
+        let mut pos = self.head;
+        for i in 0..self.count {
+            let meta = self.meta_at(pos);
+            let start = self.wrap(pos + HEADER);
+            let first_len = meta.len.min(self.buf.len() - start);
+            let first = &self.buf[start..start + first_len];
+            let second = &self.buf[..meta.len - first_len];
+            if !f(meta, first, second) {
+                return i;
+            }
+            pos = self.wrap(pos + HEADER + meta.len);
+        }
+        self.count
+    }
+
+    /// Records that the `n` oldest packets are lent (copied out, to be released later).
+    pub fn mark_lent(&mut self, n: usize) {
+        self.lent = self.lent.max(n).min(self.count);
+    }
+
+    /// Packets at the head currently lent.
+    pub fn lent(&self) -> usize {
+        self.lent
+    }
+
+    /// Pops up to `n` lent packets (never one that was not lent), freeing their space; returns
+    /// the metadata of the last one popped.
+    pub fn release_lent(&mut self, n: usize) -> Option<PacketMeta> {
+        let mut last = None;
+        for _ in 0..n.min(self.lent) {
+            let meta = self.peek()?;
+            self.discard(meta.len);
+            last = Some(meta);
+        }
+        last
+    }
+
+    fn meta_at(&self, pos: usize) -> PacketMeta {
+        let mut header = [0u8; HEADER];
+        self.read_at(pos, &mut header);
+        let mut a = [0u8; 16];
+        a.copy_from_slice(&header[..16]);
+        let port = u32::from_le_bytes([header[16], header[17], header[18], header[19]]) as u16;
+        let len = u32::from_le_bytes([header[20], header[21], header[22], header[23]]) as usize;
+        PacketMeta {
+            addr: Ipv6Addr::from(a),
+            port,
+            len,
+        }
+    }
+
     fn discard(&mut self, len: usize) {
+        // Popping a lent packet (however it is popped) ends its loan.
+        self.lent = self.lent.saturating_sub(1);
         let total = HEADER + len;
         self.head = self.wrap(self.head + total);
         self.used -= total;
@@ -329,5 +381,65 @@ mod tests {
         let meta = q.pop_into(&mut []).unwrap();
         assert_eq!((meta.len, meta.port), (0, 9));
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn lent_packets_keep_their_space_until_released_on_a_wrapped_ring() {
+        // 256-byte ring (255 usable); 41-byte payloads take 65 bytes (so headers and payloads
+        // straddle the end of the ring): 3 fit, a 4th would need 260.
+        let mut q = RecvQueue::with_capacity(256);
+        let a = |i: u32| Ipv6Addr::from(u128::from(i));
+        let mut next_in = 0u32;
+        let mut push = |q: &mut RecvQueue| {
+            let ok = q.push(&a(next_in), next_in as u16, &[next_in as u8; 41]);
+            if ok {
+                next_in += 1;
+            }
+            ok
+        };
+        let mut next_out = 0u32;
+        for _round in 0..20 {
+            while push(&mut q) {}
+            assert_eq!(q.len(), 3);
+            // Copy everything out without popping: FIFO, payloads whole across the ring's end.
+            let mut seen = Vec::new();
+            let n = q.peek_each(|m, x, y| {
+                assert_eq!(x.len() + y.len(), m.len);
+                assert!(x.iter().chain(y).all(|b| *b == m.port as u8));
+                seen.push(m.port as u32);
+                true
+            });
+            assert_eq!(n, 3);
+            assert_eq!(seen, (next_out..next_out + 3).collect::<Vec<_>>());
+            q.mark_lent(n);
+            // Nothing fits while all three are lent, as in Godot before get_packet pops them.
+            assert!(!push(&mut q));
+            // One consumed and released: its space is free, exactly one more fits.
+            let last = q.release_lent(1).unwrap();
+            assert_eq!((last.addr, last.port), (a(next_out), next_out as u16));
+            next_out += 1;
+            assert_eq!(q.lent(), 2);
+            assert!(push(&mut q));
+            assert!(!push(&mut q));
+            // Releasing more than is lent pops only the lent packets, never the new one.
+            assert_eq!(q.release_lent(10).unwrap().port, (next_out + 1) as u16);
+            next_out += 2;
+            assert_eq!((q.len(), q.lent()), (1, 0));
+            assert_eq!(q.release_lent(1), None);
+            assert_eq!(q.peek().unwrap().port, next_out as u16);
+            // A partial walk stops where asked; a pop ends a loan too.
+            assert_eq!(q.peek_each(|_, _, _| false), 0);
+            q.mark_lent(1);
+            let mut out = [0u8; 64];
+            assert_eq!(q.pop_into(&mut out).unwrap().port, next_out as u16);
+            next_out += 1;
+            assert_eq!((q.len(), q.lent()), (0, 0));
+        }
+        assert_eq!(q.free(), 255);
+        q.push(&a(0), 0, &[]);
+        q.mark_lent(5);
+        assert_eq!(q.lent(), 1);
+        q.clear();
+        assert_eq!(q.lent(), 0);
     }
 }

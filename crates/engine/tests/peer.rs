@@ -572,6 +572,58 @@ fn take_packets_serves_the_queue_without_draining_an_unconnected_socket() {
 }
 
 #[test]
+fn lent_packets_keep_their_ring_space_until_released() {
+    let (mut rx, s, port) = full_queue_of_16();
+    let mut data = vec![0u8; 65536];
+    let mut meta = vec![0u32; 8 * 32];
+    assert_eq!(rx.lend_packets(&mut data, &mut meta, 0), 16);
+    assert_eq!(&meta[15 * 8..15 * 8 + 2], &[1500, 100]);
+    assert_eq!(&data[1500..1600], &[15; 100][..]);
+    // Lent packets stay queued (a second lend copies them again) and keep their space.
+    assert_eq!(rx.lend_packets(&mut data, &mut meta, 0), 16);
+    assert_eq!(rx.get_available_packet_count(), 16);
+    // Not returned yet: the last sender is unchanged until they are released.
+    assert_eq!(rx.packet_ip(), "");
+    for i in 16..21u8 {
+        s.send_to(&[i; 100], ("127.0.0.1", port)).unwrap();
+    }
+    // One consumed: releasing it frees one datagram's space before the drain, as Godot's
+    // get_packet would have: one of the five new ones is queued, four are refused.
+    assert_eq!(rx.release_and_count(1), 16);
+    assert_eq!(rx.packet_port(), s.local_addr().unwrap().port());
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while rx.stats().packets_received + rx.stats().packets_dropped < 21 {
+        assert!(std::time::Instant::now() < deadline, "the five datagrams");
+        rx.wait_sync(20);
+        assert_eq!(rx.get_available_packet_count(), 16);
+    }
+    assert_eq!(rx.stats().packets_dropped, 4);
+    // Lend with a release, then release more than is lent: the new packet is never popped.
+    assert_eq!(rx.lend_packets(&mut data, &mut meta, 0), 16);
+    assert_eq!(&data[..100], &[1; 100][..]);
+    assert_eq!(&data[1500..1600], &[16; 100][..]);
+    assert_eq!(rx.lend_packets(&mut data, &mut meta, 14), 2);
+    assert_eq!(
+        (&data[..100], &data[100..200]),
+        (&[15; 100][..], &[16; 100][..])
+    );
+    rx.release_lent(100);
+    assert_eq!(rx.get_available_packet_count(), 0);
+    // Nothing lent and nothing queued: a release pops nothing, a lend drains and reports empty.
+    rx.release_lent(5);
+    assert_eq!(rx.lend_packets(&mut data, &mut meta, 3), 0);
+    assert_eq!(rx.packet_error(), ERR_UNAVAILABLE);
+    // close() ends every loan.
+    s.send_to(b"x", ("127.0.0.1", port)).unwrap();
+    assert_eq!(wait_count(&mut rx, 1), 1);
+    assert_eq!(rx.lend_packets(&mut data, &mut meta, 0), 1);
+    rx.close();
+    assert_eq!(rx.lend_packets(&mut data, &mut meta, 1), -1);
+    assert_eq!(rx.packet_error(), FAILED);
+    assert_eq!(rx.stats().packets_received, 18);
+}
+
+#[test]
 fn connected_socket_drains_before_every_get_packet_and_reports_icmp_with_packets_queued() {
     let (mut target, tport) = bound("127.0.0.1");
     let mut p = PacketPeerUdp::new();

@@ -443,3 +443,30 @@ fn closing_a_server_peer_settles_only_its_own_waits() {
     pb.close();
     server.stop();
 }
+
+#[test]
+fn server_peers_lend_from_their_routed_queue() {
+    let (mut server, port) = listening("127.0.0.1");
+    let client = raw("127.0.0.1");
+    client.send_to(b"p0", ("127.0.0.1", port)).unwrap();
+    assert_eq!(poll_until_pending(&mut server, 1), 1);
+    let mut peer = server.take_connection().unwrap();
+    for i in 1..4u8 {
+        client
+            .send_to(&[b'p', b'0' + i], ("127.0.0.1", port))
+            .unwrap();
+    }
+    assert_eq!(poll_until_count(&mut server, &mut peer, 4), 4);
+    let mut data = vec![0u8; 65536];
+    let mut meta = vec![0u32; 8 * 8];
+    assert_eq!(peer.lend_packets(&mut data, &mut meta, 0), 4);
+    assert_eq!(&data[..8], b"p0p1p2p3");
+    assert_eq!(peer.release_and_count(3), 1);
+    assert_eq!(peer.lend_packets(&mut data, &mut meta, 0), 1);
+    assert_eq!(&data[..2], b"p3");
+    assert_eq!(peer.lend_packets(&mut data, &mut meta, 1), 0);
+    assert_eq!(peer.packet_port(), client.local_addr().unwrap().port());
+    assert_eq!(peer.stats().packets_received, 4);
+    peer.close();
+    server.stop();
+}

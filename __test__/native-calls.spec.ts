@@ -44,7 +44,7 @@ test.serial("putPacket / putPackets: one native call each, none to serverPeerId 
   await untilCount(rx, 121);
 });
 
-test.serial("getPacket: one native call per packet; getPacketError is asked only on failure", async (t) => {
+test.serial("getPacket: one lendPackets per batch; getPacketError is never asked", async (t) => {
   const { peer: rx, port } = boundPeer(t);
   const sender = newPeer(t);
   sender.setDestAddress("127.0.0.1", port);
@@ -53,15 +53,35 @@ test.serial("getPacket: one native call per packet; getPacketError is asked only
   const counts = await countCalls(() => {
     for (let i = 0; i < 50; i++) t.is(rx.getPacket().readUInt32BE(0), i);
   });
-  t.deepEqual(counts, { getPacket: 50 });
+  // One lent batch of every queued packet (released by the next native call).
+  t.deepEqual(counts, { lendPackets: 1 });
   t.is(rx.getPacketError(), GodotError.OK);
   const empty = await countCalls(() => t.is(rx.getPacket().length, 0));
-  t.deepEqual(empty, { getPacket: 1, getPacketError: 1 });
+  t.deepEqual(empty, { lendPackets: 1 });
   t.is(rx.getPacketError(), GodotError.ERR_UNAVAILABLE);
   // getVar takes the same path.
   sender.putVar(42);
   await untilCount(rx, 1);
-  t.deepEqual(await countCalls(() => t.is(rx.getVar(), 42)), { getPacket: 1 });
+  t.deepEqual(await countCalls(() => t.is(rx.getVar(), 42)), { lendPackets: 1 });
+});
+
+test.serial("getPacket on a connected socket: one native getPacket per packet (each call drains)", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const sender = newPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  sender.putPacket(payload(0, 8)); // opens the sender's socket
+  await untilCount(rx, 1);
+  t.is(rx.getPacket().readUInt32BE(0), 0);
+  t.is(rx.connectToHost("127.0.0.1", sender.getLocalPort()), GodotError.OK);
+  for (let i = 0; i < 20; i++) sender.putPacket(payload(i, 8));
+  await untilCount(rx, 20);
+  const counts = await countCalls(() => {
+    for (let i = 0; i < 20; i++) t.is(rx.getPacket().readUInt32BE(0), i);
+  });
+  t.deepEqual(counts, { getPacket: 20 });
+  const empty = await countCalls(() => t.is(rx.getPacket().length, 0));
+  t.deepEqual(empty, { getPacket: 1, getPacketError: 1 });
+  t.is(rx.getPacketError(), GodotError.ERR_UNAVAILABLE);
 });
 
 test.serial("getPackets: one takePackets per batch and no count when a batch empties the queue", async (t) => {

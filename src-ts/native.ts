@@ -60,10 +60,14 @@ export interface NativePeer {
   putPacket(data: Uint8Array): number;
   /** Sends every buffer as its own datagram to the destination (sendmmsg / UDP GSO). */
   putPackets(packets: Uint8Array[]): number;
-  /** Drains the OS socket into the queue first (not for server peers); -1 when not open or on a read error. */
-  getAvailablePacketCount(): number;
-  /** The next queued packet, or null on failure (then getPacketError() tells why). */
-  getPacket(): Buffer | null;
+  /**
+   * Drains the OS socket into the queue first (not for server peers); -1 when not open or on a
+   * read error. `release` (optional, default 0): lent packets (see `lendPackets`) the caller has
+   * consumed since, popped before the drain so that it sees the free space Godot's queue would.
+   */
+  getAvailablePacketCount(release?: number): number;
+  /** The next queued packet, or null on failure (then getPacketError() tells why). `release`: as getAvailablePacketCount. */
+  getPacket(release?: number): Buffer | null;
   getPacketError(): number;
   getPacketIp(): string;
   getPacketPort(): number;
@@ -74,7 +78,19 @@ export interface NativePeer {
    * and sets the packet error like getPacket. Returns the number of packets, or -1 where
    * getAvailablePacketCount would (socket not open, read error).
    */
-  takePackets(data: Uint8Array, meta: Uint32Array): number;
+  takePackets(data: Uint8Array, meta: Uint32Array, release?: number): number;
+  /**
+   * Lent batch receive: first pops the `release` oldest lent packets (handed out by an earlier
+   * lendPackets and consumed by the caller since; their queue space frees only now), then works
+   * as takePackets (same drain rule, layout, limits and packet error) except that the packets
+   * copied stay queued, lent, keeping their space in Godot's accounting until released by the
+   * `release` argument of a later call. Does not change getPacketIp/getPacketPort (releasing
+   * does: to the last packet released). Only lent packets are ever released: close, a connect
+   * and a detached server peer end every loan.
+   */
+  lendPackets(data: Uint8Array, meta: Uint32Array, release: number): number;
+  /** Pops up to `n` lent packets (see lendPackets). */
+  releaseLent(n: number): void;
   getLocalPort(): number;
   /** SO_RCVBUF as the OS reports it (Linux: twice the request); a server peer: its server's. 0 when not open. */
   getOsRecvBufSize(): number;

@@ -148,7 +148,11 @@ function readBatch(count: number): UDPPacket[] {
 }
 
 // Set by the class's static block: builds a peer around a server-owned native peer.
-let wrapImpl: (nativePeer: NativePeer, onClose: () => void) => PacketPeerUDP;
+let wrapImpl: (
+  nativePeer: NativePeer,
+  onClose: () => void,
+  onLentConsumed: (peer: PacketPeerUDP) => void,
+) => PacketPeerUDP;
 // The native peer the next constructed PacketPeerUDP adopts instead of creating its own.
 let adopting: NativePeer | null = null;
 
@@ -191,6 +195,23 @@ export class PacketPeerUDP
   #batch: UDPPacket[] = [];
   #batchPos = 0;
   /**
+   * The batch was lent by `getPacket` (lendPackets): its packets are still in the native queue
+   * and keep their space there, as in Godot's queue, until a later native call releases the ones
+   * handed out (#lentConsumed). A batch taken by the event path (takePackets) was popped instead.
+   */
+  #batchLent = false;
+  /** Lent packets handed out since the last release: the next native call releases them first. */
+  #lentConsumed = 0;
+  /**
+   * Connected by connectToHost (and not closed since): getPacket drains natively on every call,
+   * since Godot reports a connected socket's ICMP error from get_packet even with packets queued.
+   * Server peers never drain on get_packet, so they read lent batches like unconnected peers.
+   */
+  #connected = false;
+  /** Result of the last #receive (the error of a packet it could not return). */
+  #receiveError: GodotError = GodotError.OK;
+  /** Set by a UDPServer: its poll() must release what this server peer consumed first. */
+  #onLentConsumed: ((peer: PacketPeerUDP) => void) | null = null;  /**
    * The last #fillBatch took everything the native queue held, and no native call refilled it
    * since (getAvailablePacketCount and getPacket drain the OS socket into it). Not for server
    * peers: their server refills their queue without calling them.
@@ -218,10 +239,11 @@ export class PacketPeerUDP
   };
 
   static {
-    wrapImpl = (nativePeer, onClose) => {
+    wrapImpl = (nativePeer, onClose, onLentConsumed) => {
       adopting = nativePeer;
       const peer = new PacketPeerUDP();
       peer.#onServerClose = onClose;
+      peer.#onLentConsumed = onLentConsumed;
       peer.#serverPeer = true;
       return peer;
     };
@@ -267,12 +289,14 @@ export class PacketPeerUDP
     const hadIterators = this.#iterators > 0;
     const onServerClose = this.#onServerClose;
     this.#onServerClose = null;
+    this.#onLentConsumed = null;
     this.#serverPeer = false;
+    this.#connected = false;
     this.#watchGeneration = 0;
     this.#armed = false;
     this.#epoch++;
-    this.#batch = [];
-    this.#batchPos = 0;
+    // The native queue is emptied, lent packets with it: nothing to release.
+    this.#dropBatch();
     this.#iterators = 0; // iterators of the old epoch see the change and end
     this.#native.close();
     for (const settle of [...this.#pendingWaits]) settle(GodotError.ERR_UNCONFIGURED);
@@ -292,8 +316,14 @@ export class PacketPeerUDP
     this.#destCalls++;
     const code = this.#native.connectToHost(host, port);
     if (code === GodotError.OK) {
-      this.#batch = [];
-      this.#batchPos = 0;
+      // The native queue is emptied (lent packets with it).
+      this.#dropBatch();
+      this.#connected = true;
+    } else if (code === GodotError.FAILED) {
+      // The engine closed the socket and emptied its queue: lent packets are gone too.
+      if (this.#batchLent) this.#dropBatch();
+      this.#lentConsumed = 0;
+      this.#connected = false;
     }
     this.#afterSocketChange();
     return code;
@@ -359,21 +389,9 @@ export class PacketPeerUDP
 
   /** Godot `get_packet`: the oldest queued datagram; empty on failure (see `getPacketError`). */
   getPacket(): Buffer {
-    const held = this.#shiftBatch();
-    if (held !== undefined) {
-      this.#lastGetError = GodotError.OK;
-      return held.data;
-    }
-    this.#packetIp = null;
-    this.#lastTakeEmptiedQueue = false;
-    const data = this.#native.getPacket();
-    // A packet means OK; only a failure needs the native error code (one call less per packet).
-    if (data !== null) {
-      this.#lastGetError = GodotError.OK;
-      return data;
-    }
-    this.#lastGetError = this.#native.getPacketError();
-    return Buffer.alloc(0);
+    const data = this.#receive();
+    this.#lastGetError = this.#receiveError;
+    return data ?? Buffer.alloc(0);
   }
 
   /**
@@ -410,7 +428,7 @@ export class PacketPeerUDP
         mayTake = false;
       } else if (!counted) {
         counted = true;
-        const queued = this.#native.getAvailablePacketCount();
+        const queued = this.#native.getAvailablePacketCount(this.#takeRelease());
         if (queued < 0) mayTake = false;
         else limit = Math.min(max, packets.length + taken + queued);
       }
@@ -425,8 +443,10 @@ export class PacketPeerUDP
    */
   getAvailablePacketCount(): number {
     this.#lastTakeEmptiedQueue = false;
-    const count = this.#native.getAvailablePacketCount();
-    return count < 0 ? count : count + this.#batch.length - this.#batchPos;
+    const count = this.#native.getAvailablePacketCount(this.#takeRelease());
+    // A lent batch's packets are still counted natively; a popped batch's are not.
+    if (count < 0 || this.#batchLent) return count;
+    return count + this.#batch.length - this.#batchPos;
   }
 
   /** Godot `get_packet_error`: the result of the last `getPacket()` (not changed by `getVar`). */
@@ -682,16 +702,73 @@ export class PacketPeerUDP
     this.#safeDeliver();
   }
 
+  /**
+   * Releases the lent packets this server peer handed out, before its server routes more
+   * datagrams into its queue: the routing then sees the free space Godot's queue would have.
+   * @internal
+   */
+  releaseLent(): void {
+    if (this.#lentConsumed > 0) this.#native.releaseLent(this.#takeRelease());
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Internals
 
   protected override takePacketForVar(): TakenPacket {
+    const data = this.#receive();
+    return { error: this.#receiveError, data };
+  }
+
+  /**
+   * Godot's get_packet for getPacket and getVar: the next packet, or null with the reason in
+   * #receiveError. Serves the held batch first; then, unless connected, lends a new batch of
+   * everything queued in one native call (packets stay natively queued, keeping Godot's
+   * accounting, until a later call releases them); a connected socket asks natively per packet.
+   */
+  #receive(): Buffer | null {
     const held = this.#shiftBatch();
-    if (held !== undefined) return { error: GodotError.OK, data: held.data };
-    this.#packetIp = null;
+    if (held !== undefined) {
+      this.#receiveError = GodotError.OK;
+      return held.data;
+    }
     this.#lastTakeEmptiedQueue = false;
-    const data = this.#native.getPacket();
-    return { error: data !== null ? GodotError.OK : this.#native.getPacketError(), data };
+    if (!this.#connected) {
+      const taken = this.#native.lendPackets(scratchData, scratchMeta, this.#takeRelease());
+      if (taken > 0) {
+        this.#batch = readBatch(taken);
+        this.#batchPos = 0;
+        this.#batchLent = true;
+        this.#receiveError = GodotError.OK;
+        return this.#shiftBatch()!.data;
+      }
+      this.#batchLent = false;
+      this.#receiveError = taken < 0 ? GodotError.FAILED : GodotError.ERR_UNAVAILABLE;
+      return null;
+    }
+    const data = this.#native.getPacket(this.#takeRelease());
+    // A packet means OK; only a failure needs the native error code (one call less per packet).
+    if (data !== null) {
+      this.#packetIp = null; // the native peer knows its sender
+      this.#receiveError = GodotError.OK;
+      return data;
+    }
+    this.#receiveError = this.#native.getPacketError();
+    return null;
+  }
+
+  /** The lent packets to release with the next native call (they are released by it). */
+  #takeRelease(): number {
+    const n = this.#lentConsumed;
+    this.#lentConsumed = 0;
+    return n;
+  }
+
+  /** Forgets the held batch (its lent packets left the native queue with it). */
+  #dropBatch(): void {
+    this.#batch = [];
+    this.#batchPos = 0;
+    this.#batchLent = false;
+    this.#lentConsumed = 0;
   }
 
   override removeAllListeners(eventName?: unknown): this {
@@ -853,6 +930,7 @@ export class PacketPeerUDP
     if (this.#batchPos >= this.#batch.length) return undefined;
     const packet = this.#batch[this.#batchPos]!;
     this.#batch[this.#batchPos++] = undefined as unknown as UDPPacket; // let it be collected
+    if (this.#batchLent && this.#lentConsumed++ === 0) this.#onLentConsumed?.(this);
     this.#packetIp = packet.address;
     this.#packetPort = packet.port;
     return packet;
@@ -861,10 +939,11 @@ export class PacketPeerUDP
   /** Takes the next batch from the native queue: its size, 0 if empty, -1 as getAvailablePacketCount. */
   #fillBatch(): number {
     this.#lastTakeEmptiedQueue = false;
-    const taken = this.#native.takePackets(scratchData, scratchMeta);
+    const taken = this.#native.takePackets(scratchData, scratchMeta, this.#takeRelease());
     if (taken > 0) {
       this.#batch = readBatch(taken);
       this.#batchPos = 0;
+      this.#batchLent = false;
       // The engine stops early only when the metadata is full or the next datagram might not
       // fit in what is left of the data area: otherwise the native queue is now empty.
       const last = (taken - 1) * META_WORDS;
@@ -921,9 +1000,15 @@ function toNativeTimeout(timeout: number | undefined): number {
 
 /**
  * Wraps a native peer owned by a native UDPServer (from `takeConnection`). `onClose` runs when
- * the peer is closed (the server forgets it). Server peers never watch their own socket: the
+ * the peer is closed (the server forgets it). `onLentConsumed` runs when the peer starts handing
+ * out lent packets it has not released natively: the server calls `releaseLent()` on it before
+ * routing more. Server peers never watch their own socket: the
  * server calls `deliverRouted()` after routing packets to them. Internal to the package.
  */
-export function wrapNativePeer(nativePeer: NativePeer, onClose: () => void): PacketPeerUDP {
-  return wrapImpl(nativePeer, onClose);
+export function wrapNativePeer(
+  nativePeer: NativePeer,
+  onClose: () => void,
+  onLentConsumed: (peer: PacketPeerUDP) => void,
+): PacketPeerUDP {
+  return wrapImpl(nativePeer, onClose, onLentConsumed);
 }

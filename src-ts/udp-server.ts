@@ -79,6 +79,11 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
   readonly #native: NativeServer = new native.NativeServer();
   /** Taken peers by their native id, to deliver routed datagrams to the right facade object. */
   readonly #peers = new Map<number, PacketPeerUDP>();
+  /** Taken peers holding lent packets they handed out but did not release yet (see poll()). */
+  readonly #lentPeers = new Set<PacketPeerUDP>();
+  readonly #onLentConsumed = (peer: PacketPeerUDP): void => {
+    this.#lentPeers.add(peer);
+  };
   /** Iterators waiting in `next()`, served in order before 'connection' listeners. */
   readonly #waiting: ConnectionIterator[] = [];
   /** Iterators started and not finished: each keeps the socket watched. */
@@ -136,6 +141,12 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
    * datagrams and have 'packet' listeners get them delivered now.
    */
   poll(): GodotError {
+    // Packets a peer's getPacket() handed out from a lent batch free their queue space now, as
+    // Godot's get_packet would have, before routing fills the queue again.
+    if (this.#lentPeers.size > 0) {
+      for (const peer of this.#lentPeers) peer.releaseLent();
+      this.#lentPeers.clear();
+    }
     const result = this.#native.poll() as GodotError;
     if (result !== GodotError.ERR_UNCONFIGURED) this.#deliverToDirtyPeers();
     return result;
@@ -154,10 +165,15 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
     const nativePeer = this.#native.takeConnection();
     if (nativePeer === null) return null;
     const id = nativePeer.serverPeerId();
-    const peer: PacketPeerUDP = wrapNativePeer(nativePeer, () => {
-      // The server forgets a closed peer (natively); drop it here too, unless the id was reused.
-      if (this.#peers.get(id) === peer) this.#peers.delete(id);
-    });
+    const peer: PacketPeerUDP = wrapNativePeer(
+      nativePeer,
+      () => {
+        // The server forgets a closed peer (natively); drop it here too, unless the id was reused.
+        if (this.#peers.get(id) === peer) this.#peers.delete(id);
+        this.#lentPeers.delete(peer);
+      },
+      this.#onLentConsumed,
+    );
     this.#peers.set(id, peer);
     return peer;
   }
@@ -188,6 +204,7 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
     this.#stopWatching();
     for (const peer of [...this.#peers.values()]) peer.close();
     this.#peers.clear();
+    this.#lentPeers.clear();
     this.#native.stop();
     this.#finishIterators();
     if (wasListening) process.nextTick(() => this.emit("close"));

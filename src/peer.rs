@@ -91,12 +91,17 @@ impl NativePeer {
     }
 
     #[napi(catch_unwind)]
-    pub fn get_available_packet_count(&mut self) -> i32 {
-        self.inner.get_available_packet_count()
+    pub fn get_available_packet_count(&mut self, release: Option<u32>) -> i32 {
+        self.inner.release_and_count(lent_count(release))
     }
 
     #[napi(catch_unwind)]
-    pub fn get_packet<'e>(&mut self, env: &'e Env) -> Result<Option<BufferSlice<'e>>> {
+    pub fn get_packet<'e>(
+        &mut self,
+        env: &'e Env,
+        release: Option<u32>,
+    ) -> Result<Option<BufferSlice<'e>>> {
+        self.inner.release_lent(lent_count(release));
         let taken = self.inner.get_packet(|a, b| {
             if b.is_empty() {
                 BufferSlice::copy_from(env, a)
@@ -130,11 +135,34 @@ impl NativePeer {
     }
 
     #[napi(catch_unwind)]
-    pub fn take_packets(&mut self, mut data: Uint8ArraySlice, mut meta: Uint32ArraySlice) -> i32 {
+    pub fn take_packets(
+        &mut self,
+        mut data: Uint8ArraySlice,
+        mut meta: Uint32ArraySlice,
+        release: Option<u32>,
+    ) -> i32 {
+        self.inner.release_lent(lent_count(release));
         // SAFETY: the JS thread is inside this call, so no JS code runs concurrently on it;
         // the views are only written within their bounds.
         let (data, meta) = unsafe { (data.as_mut(), meta.as_mut()) };
         self.inner.take_packets(data, meta)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn lend_packets(
+        &mut self,
+        mut data: Uint8ArraySlice,
+        mut meta: Uint32ArraySlice,
+        release: u32,
+    ) -> i32 {
+        // SAFETY: as in take_packets.
+        let (data, meta) = unsafe { (data.as_mut(), meta.as_mut()) };
+        self.inner.lend_packets(data, meta, release as usize)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn release_lent(&mut self, n: u32) {
+        self.inner.release_lent(n as usize);
     }
 
     #[napi(catch_unwind)]
@@ -245,4 +273,9 @@ impl NativePeer {
     pub fn server_peer_id(&mut self) -> i64 {
         self.inner.server_peer_id()
     }
+}
+
+/// A `release` argument: lent packets the caller consumed (absent: none).
+fn lent_count(release: Option<u32>) -> usize {
+    release.map_or(0, |n| n as usize)
 }

@@ -211,7 +211,8 @@ export class PacketPeerUDP
   /** Result of the last #receive (the error of a packet it could not return). */
   #receiveError: GodotError = GodotError.OK;
   /** Set by a UDPServer: its poll() must release what this server peer consumed first. */
-  #onLentConsumed: ((peer: PacketPeerUDP) => void) | null = null;  /**
+  #onLentConsumed: ((peer: PacketPeerUDP) => void) | null = null;
+  /**
    * The last #fillBatch took everything the native queue held, and no native call refilled it
    * since (getAvailablePacketCount and getPacket drain the OS socket into it). Not for server
    * peers: their server refills their queue without calling them.

@@ -91,6 +91,24 @@ function godotAvailable() {
   }
 }
 
+// udx-native (a devDependency) is optional: its rows are skipped if it is not installed or its
+// prebuilt addon does not load.
+function udxAvailable() {
+  try {
+    const r = spawnSync(node, ["-e", "const U=require('udx-native');new U().createSocket();process.exit(0)"], { cwd: root });
+    return r.status === 0;
+  } catch {
+    return false;
+  }
+}
+const udx = udxAvailable();
+let udxNoted = false;
+function noteUdx() {
+  if (udx || udxNoted) return;
+  udxNoted = true;
+  log("udx-native is not installed (or its prebuilt addon does not load): its rows are skipped.\n");
+}
+
 // ---------------------------------------------------------------- load generator
 function generator() {
   if (existsSync(rustBin)) {
@@ -108,6 +126,7 @@ function receivers(godot) {
   ];
   if (existsSync(rustBin)) list.push({ name: "Rust engine batch receive (no JS)", key: "rust", cmd: rustBin, args: ["recv"] });
   list.push({ name: "node:dgram 'message'", key: "dgram", cmd: node, args: [js("receivers/dgram.mjs")] });
+  if (udx) list.push({ name: "udx-native 'message'", key: "udx", cmd: node, args: [js("receivers/udx.mjs")] });
   if (godot) {
     for (const [mode, label] of [
       ["drain", "godot-udp getPacket() draining (Godot loop)"],
@@ -147,6 +166,7 @@ async function sectionReceive(godot, perDatagram = false) {
     log(`\n## Receive: CPU per packet on the receiving core (load: ${gen.name}, saturating)\n`);
     log("The GSO load arrives as 64-datagram batches; receivers that set UDP_GRO (godot-udp's engine does) get each batch as one buffer. \"vs C limit\" compares with C recvmmsg without GRO (the issue's kernel limit), \"vs C+GRO\" with the same kernel feature.\n");
   }
+  noteUdx();
   json.sections[key] = {};
   for (const size of perDatagram ? [32] : sizes) {
     const list = receivers(godot);
@@ -156,15 +176,16 @@ async function sectionReceive(godot, perDatagram = false) {
     const base = med.get("c")?.cpuUsPerPacket;
     const gro = med.get("c-gro")?.cpuUsPerPacket;
     const dg = med.get("dgram")?.cpuUsPerPacket;
+    const ux = med.get("udx")?.cpuUsPerPacket;
     const x = (a, b) => (a && b ? fmt(a / b) + "x" : "-");
     const rows = list.map((rx) => {
       const m = med.get(rx.key);
-      if (m.error) return [rx.name, "error: " + String(m.error).slice(0, 60), "", "", "", "", ""];
+      if (m.error) return [rx.name, "error: " + String(m.error).slice(0, 60), "", "", "", "", "", ""];
       const c = m.cpuUsPerPacket;
-      return [rx.name, fmt(m.pps, 0), pct(m.loss), fmt(c, 3), x(dg, c), x(c, base), x(c, gro)];
+      return [rx.name, fmt(m.pps, 0), pct(m.loss), fmt(c, 3), x(dg, c), udx ? x(ux, c) : "-", x(c, base), x(c, gro)];
     });
     log(`### ${size}-byte packets\n`);
-    log(table(["receiver", "pps", "loss", "CPU µs/pkt", "cheaper than dgram", "vs C limit", "vs C+GRO"], rows));
+    log(table(["receiver", "pps", "loss", "CPU µs/pkt", "cheaper than dgram", "cheaper than udx-native", "vs C limit", "vs C+GRO"], rows));
     log("");
     json.sections[key][size] = Object.fromEntries(med);
   }
@@ -247,6 +268,8 @@ async function sectionRtt(godot) {
     { key: "c", name: "C blocking recv/send", cmd: c("pingpong"), args: [] },
     { key: "dgram", name: "node:dgram 'message'", cmd: node, args: [js("pingpong/dgram.mjs")] },
   ];
+  noteUdx();
+  if (udx) impls.push({ key: "udx", name: "udx-native 'message'", cmd: node, args: [js("pingpong/udx.mjs")] });
   if (godot) {
     impls.push({ key: "godot-event", name: "godot-udp 'packet' event", cmd: node, args: [js("pingpong/godot.mjs"), "--mode", "event"] });
     impls.push({ key: "godot-wait", name: "godot-udp await wait() + getPacket", cmd: node, args: [js("pingpong/godot.mjs"), "--mode", "wait"] });

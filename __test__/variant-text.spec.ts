@@ -538,3 +538,24 @@ test("property: nested containers (typed and untyped) survive the text, on one l
   );
   t.pass();
 });
+
+test("key order: values in typed containers sort as the type Godot holds them as, so the text reads back in the same order", (t) => {
+  // Array[StringName]([&""]) holds a StringName (type 21), which sorts after the Vector3i (type 10)
+  // of an untyped array, whether the JS value holds a string or a StringName.
+  const typed = new TypedArray(builtinType(VariantType.STRING_NAME), [""]);
+  const untyped = [new Vector3i(0, 0, 0)];
+  const text = varToStr(new Map<Variant, Variant>([[typed, 1], [untyped, 2]]));
+  t.is(text, '{\n[Vector3i(0, 0, 0)]: 2,\nArray[StringName]([&""]): 1\n}');
+  t.is(varToStr(strToVar(text)), text);
+  // Integral keys of a Dictionary[float, int] are floats: ordered by value with the fractional ones.
+  const floats = new Dictionary<Variant, Variant>(
+    [
+      [1, 1],
+      [0.5, 2],
+    ],
+    { keyType: builtinType(VariantType.FLOAT), valueType: builtinType(VariantType.INT) },
+  );
+  const floatText = varToStr(floats);
+  t.is(floatText, "Dictionary[float, int]({\n0.5: 2,\n1.0: 1\n})");
+  t.is(varToStr(strToVar(floatText)), floatText);
+});

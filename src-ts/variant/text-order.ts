@@ -5,9 +5,13 @@
  * `<` for that type: numbers by value, vectors component by component, Arrays element by element.
  * Types Godot cannot order (Color, Dictionary, packed arrays ...) compare equal and keep their
  * insertion order (Godot's sort is not stable there; a stable order is the useful choice).
+ * Inside a typed container a value has the type Godot holds it as (an integral number in an
+ * `Array[float]` is a float, a string in an `Array[StringName]` a StringName), so the order does
+ * not change when the text is read back.
  */
 import { VariantType } from "./variant-type.js";
 import { variantTypeOf } from "./text-kind.js";
+import type { ContainerType } from "./container-type.js";
 
 type Ordering = -1 | 0 | 1;
 
@@ -53,10 +57,6 @@ function stringLike(value: unknown, type: VariantType | undefined): string | und
   return undefined;
 }
 
-function floatValue(value: unknown): number {
-  return typeof value === "number" ? value : (value as { value: number }).value;
-}
-
 interface XYZW {
   x: number;
   y: number;
@@ -64,10 +64,40 @@ interface XYZW {
   w: number;
 }
 
+/** The builtin type a container type names, if it names one. */
+function builtinHint(type: ContainerType | null | undefined): VariantType | undefined {
+  return type?.kind === "builtin" ? type.type : undefined;
+}
+
+/**
+ * The type of `value` as a container typed `hint` holds it: numbers in a float container are
+ * floats, strings and StringNames take the container's string type (as Godot converts them).
+ */
+function heldType(value: unknown, hint: VariantType | undefined): VariantType | undefined {
+  const type = variantTypeOf(value);
+  if (hint === VariantType.FLOAT && type === VariantType.INT) return VariantType.FLOAT;
+  const isString = type === VariantType.STRING || type === VariantType.STRING_NAME;
+  if (isString && (hint === VariantType.STRING || hint === VariantType.STRING_NAME)) return hint;
+  return type;
+}
+
+/** A FLOAT's value: a number, a `Float`, or an int (also a bigint) held by a float container. */
+function floatValue(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  return (value as { value: number }).value;
+}
+
 /** Godot's `Variant::operator<` as a three-way comparison (0 where Godot says neither is less). */
-function variantCompare(a: unknown, b: unknown, depth: number): Ordering {
-  const ta = variantTypeOf(a);
-  const tb = variantTypeOf(b);
+function variantCompare(
+  a: unknown,
+  b: unknown,
+  depth: number,
+  hintA?: VariantType,
+  hintB?: VariantType,
+): Ordering {
+  const ta = heldType(a, hintA);
+  const tb = heldType(b, hintB);
   if (ta !== tb) return (ta ?? 99) < (tb ?? 99) ? -1 : 1;
   switch (ta) {
     case VariantType.BOOL:
@@ -103,9 +133,11 @@ function variantCompare(a: unknown, b: unknown, depth: number): Ordering {
       if (depth > 1024) return 0;
       const x = a as readonly unknown[];
       const y = b as readonly unknown[];
+      const hx = builtinHint((a as { elementType?: ContainerType }).elementType);
+      const hy = builtinHint((b as { elementType?: ContainerType }).elementType);
       const n = Math.min(x.length, y.length);
       for (let i = 0; i < n; i++) {
-        const c = variantCompare(x[i], y[i], depth + 1);
+        const c = variantCompare(x[i], y[i], depth + 1, hx, hy);
         if (c !== 0) return c;
       }
       return x.length < y.length ? -1 : x.length > y.length ? 1 : 0;
@@ -115,10 +147,14 @@ function variantCompare(a: unknown, b: unknown, depth: number): Ordering {
   }
 }
 
-/** `StringLikeVariantOrder` as a comparator for `Array#sort` (which is stable). */
-export function compareKeys(a: unknown, b: unknown): number {
+/**
+ * `StringLikeVariantOrder` as a comparator for `Array#sort` (which is stable), for the keys of a
+ * Dictionary whose key type is `keyType` (null: untyped).
+ */
+export function compareKeys(a: unknown, b: unknown, keyType: ContainerType | null = null): number {
   const sa = stringLike(a, variantTypeOf(a));
   const sb = stringLike(b, variantTypeOf(b));
   if (sa !== undefined && sb !== undefined) return compareCodePoints(sa, sb);
-  return variantCompare(a, b, 0);
+  const hint = builtinHint(keyType);
+  return variantCompare(a, b, 0, hint, hint);
 }

@@ -298,7 +298,7 @@ class Writer {
     } else if (this.singleLine) {
       body = `{${entries.map(entry).join(", ")}}`;
     } else {
-      const sorted = entries.slice().sort((a, b) => compareKeys(a[0], b[0]));
+      const sorted = entries.slice().sort((a, b) => compareKeys(a[0], b[0], keyType));
       body = `{\n${sorted.map(entry).join(",\n")}\n}`;
     }
     this.leave(value);

@@ -548,7 +548,7 @@ test("key order: values in typed containers sort as the type Godot holds them as
   t.is(text, '{\n[Vector3i(0, 0, 0)]: 2,\nArray[StringName]([&""]): 1\n}');
   t.is(varToStr(strToVar(text)), text);
   // Integral keys of a Dictionary[float, int] are floats: ordered by value with the fractional ones.
-  const floats = new Dictionary<Variant, Variant>(
+  const floats = new Dictionary(
     [
       [1, 1],
       [0.5, 2],

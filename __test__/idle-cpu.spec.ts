@@ -7,6 +7,7 @@ import test from "ava";
 import { spawn } from "node:child_process";
 import { GodotError } from "../src-ts/errors.js";
 import { boundPeer, until, withDeadline } from "./packet-peer-helpers.js";
+import { collectLines, exitOf } from "./child-output.js";
 
 const PEER_MODULE = require.resolve("../src-ts/packet-peer-udp.ts");
 const SERVER_MODULE = require.resolve("../src-ts/udp-server.ts");
@@ -76,16 +77,8 @@ test("an idle process watching four sockets uses no CPU and is not woken up; the
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill();
   });
-  const lines: string[] = [];
-  let buffered = "";
-  child.stdout.setEncoding("utf8");
-  child.stdout.on("data", (chunk: string) => {
-    buffered += chunk;
-    const parts = buffered.split("\n");
-    buffered = parts.pop() ?? "";
-    lines.push(...parts);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const lines = collectLines(child.stdout);
+  const exited = exitOf(child);
 
   await until(() => lines.length > 0, "the idle measurement", 20_000);
   const report = JSON.parse(lines[0] ?? "{}") as { cpuMs: number; wakeups: number; wallMs: number; ports: number[] };

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { GodotError } from "../src-ts/errors.js";
 import { native, type NativePeer } from "../src-ts/native.js";
 import { until, withDeadline } from "./packet-peer-helpers.js";
+import { collectLines, exitOf } from "./child-output.js";
 
 function peerOn(t: ExecutionContext, address = "127.0.0.1"): NativePeer {
   const peer = new native.NativePeer();
@@ -191,17 +192,9 @@ function runChild(script: string): { lines: string[]; exited: Promise<number | n
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NATIVE_MODULE, PEER_MODULE },
   });
-  const lines: string[] = [];
-  let buffered = "";
-  child.stdout.setEncoding("utf8");
-  child.stdout.on("data", (chunk: string) => {
-    buffered += chunk;
-    const parts = buffered.split("\n");
-    buffered = parts.pop()!;
-    lines.push(...parts);
-  });
+  const lines = collectLines(child.stdout);
   child.stderr.resume();
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = exitOf(child);
   return { lines, exited, kill: () => child.kill() };
 }
 

@@ -17,6 +17,7 @@ import {
   untilCount,
   withDeadline,
 } from "./packet-peer-helpers.js";
+import { collectLines, exitOf } from "./child-output.js";
 
 const V6 = "0:0:0:0:0:0:0:1";
 
@@ -478,16 +479,8 @@ function runChild(script: string): { child: ReturnType<typeof spawn>; lines: str
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, PEER_MODULE },
   });
-  const lines: string[] = [];
-  let buffered = "";
-  child.stdout!.setEncoding("utf8");
-  child.stdout!.on("data", (chunk: string) => {
-    buffered += chunk;
-    const parts = buffered.split("\n");
-    buffered = parts.pop()!;
-    lines.push(...parts);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const lines = collectLines(child.stdout!);
+  const exited = exitOf(child);
   return { child, lines, exited };
 }
 

@@ -8,6 +8,7 @@ import { GodotError } from "../src-ts/errors.js";
 import type { PacketPeerUDP } from "../src-ts/packet-peer-udp.js";
 import { UDPServer } from "../src-ts/udp-server.js";
 import { clientOf, drain, listeningServer, send, until, withDeadline } from "./udp-server-helpers.js";
+import { collectLines, exitOf } from "./child-output.js";
 
 const LIVENESS_CHILD = join(__dirname, "fixtures", "server-liveness-child.ts");
 
@@ -272,17 +273,10 @@ function runLivenessChild(mode: string): ChildRun {
   const child = spawn(process.execPath, ["--import", "tsx", LIVENESS_CHILD, mode], {
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const lines: string[] = [];
-  let buffered = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const parts = buffered.split("\n");
-    buffered = parts.pop() ?? "";
-    lines.push(...parts);
-  });
+  const lines = collectLines(child.stdout);
   child.stderr.resume();
   const exit = withDeadline(
-    new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code))),
+    exitOf(child),
     15000,
     "timeout" as const,
   );

@@ -2,20 +2,14 @@
 // datagram to its sender from the socket's 'message' event (trySend); `--role ping` sends to the
 // ponger's port and sends the next round from the echo's 'message' event. A 1-byte "Q" ends the
 // ponger; both exit by themselves on idle. Same output as the dgram version.
-import { createRequire } from "node:module";
+import { loadUdx } from "../lib/udx.mjs";
 import { parseArgs, loopbackHost } from "../lib/args.mjs";
 import { RoundTrips } from "../lib/round-trips.mjs";
 
 const args = parseArgs();
 const host = loopbackHost(args.host);
 
-let UDX;
-try {
-  UDX = createRequire(import.meta.url)("udx-native");
-} catch (e) {
-  process.stdout.write(JSON.stringify({ impl: "udx-native", error: `udx-native not installed (${e.code ?? e.message})` }) + "\n");
-  process.exit(1);
-}
+const UDX = loadUdx();
 
 const udx = new UDX();
 const sock = udx.createSocket();

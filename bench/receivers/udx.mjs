@@ -7,7 +7,7 @@
 // loss figures stay comparable (bench/README.md "Method"). Linux doubles what setsockopt is given,
 // hence the halving.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { loadUdx } from "../lib/udx.mjs";
 import { parseArgs, loopbackHost } from "../lib/args.mjs";
 import { ReceiveMeter } from "../lib/receive-meter.mjs";
 
@@ -15,13 +15,7 @@ const args = parseArgs();
 const host = loopbackHost(args.host);
 const meter = new ReceiveMeter("udx-native", args);
 
-let UDX;
-try {
-  UDX = createRequire(import.meta.url)("udx-native");
-} catch (e) {
-  process.stdout.write(JSON.stringify({ impl: "udx-native", error: `udx-native not installed (${e.code ?? e.message})` }) + "\n");
-  process.exit(1);
-}
+const UDX = loadUdx();
 
 function kernelDefaultRcvbuf() {
   try {

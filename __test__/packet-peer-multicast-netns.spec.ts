@@ -114,7 +114,7 @@ test("joining the same multicast group on several interfaces works, and leave on
   // shows it on both, then on gu1 only, then on neither. A second join on gu0 is refused by the
   // kernel (EADDRINUSE) and Godot returns FAILED for any setsockopt error; so is a leave of a
   // group no longer joined (EADDRNOTAVAIL). IPv6 (/proc/net/igmp6) behaves the same.
-  t.deepEqual(result.ipv4, {
+  const joinLeaveBoth = {
     bind: OK,
     joinGu0: OK,
     joinGu1: OK,
@@ -126,26 +126,13 @@ test("joining the same multicast group on several interfaces works, and leave on
     leaveGu0Again: FAILED,
     leaveGu1Again: FAILED,
     membersAfterLeave: [],
-    rejoinGu1: OK,
-    leaveRejoinedGu1: OK,
-  });
+  };
+  t.deepEqual(result.ipv4, { ...joinLeaveBoth, rejoinGu1: OK, leaveRejoinedGu1: OK });
 
   if (result.ipv6.unavailable !== undefined) {
     t.log(`IPv6 multicast unchecked: ${result.ipv6.unavailable}`);
   } else {
-    t.deepEqual(result.ipv6, {
-      bind: OK,
-      joinGu0: OK,
-      joinGu1: OK,
-      joinGu0Again: FAILED,
-      membersAfterJoin: ["gu0", "gu1"],
-      leaveGu0: OK,
-      membersAfterLeaveGu0: ["gu1"],
-      leaveGu1: OK,
-      leaveGu0Again: FAILED,
-      leaveGu1Again: FAILED,
-      membersAfterLeave: [],
-    });
+    t.deepEqual(result.ipv6, joinLeaveBoth);
   }
 
   // Delivery over lo, the sender's multicast interface: the group datagram arrives before the

@@ -1,8 +1,8 @@
 // PacketPeer: putVar / getVar / getVarResult / encodeBufferMaxSize over loopback UDP (spec §3 and
-// vectors/packet-peer-behaviour.json).
+// spec/vectors/packet-peer-behaviour.json).
 import test from "ava";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { GodotError } from "../src-ts/errors.js";
 import { DEFAULT_ENCODE_BUFFER_MAX_SIZE } from "../src-ts/packet-peer.js";
 import {
@@ -22,11 +22,14 @@ interface BehaviourVector {
   expected: Record<string, unknown>;
 }
 
-const VECTORS: BehaviourVector[] = (
-  JSON.parse(
-    readFileSync(join(__dirname, "..", "..", "shared", "spec", "vectors", "packet-peer-behaviour.json"), "utf8"),
-  ) as { vectors: BehaviourVector[] }
-).vectors;
+const BEHAVIOUR_FILE = resolve(__dirname, "..", "spec", "vectors", "packet-peer-behaviour.json");
+if (!existsSync(BEHAVIOUR_FILE)) {
+  throw new Error(
+    `Spec vectors not found at ${BEHAVIOUR_FILE}: they are part of the repository (spec/vectors/, see spec/ORIGIN.md)`,
+  );
+}
+const VECTORS: BehaviourVector[] = (JSON.parse(readFileSync(BEHAVIOUR_FILE, "utf8")) as { vectors: BehaviourVector[] })
+  .vectors;
 
 function vector(name: string): BehaviourVector {
   const found = VECTORS.find((v) => v.name === name);

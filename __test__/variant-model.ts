@@ -1,5 +1,5 @@
-// Test helpers for the Variant codec: loads the shared spec vectors and turns their value grammar
-// (../shared/spec/README.md) into the codec's JS values.
+// Test helpers for the Variant codec: loads the Godot spec vectors (spec/vectors/ in the repository)
+// and turns their value grammar (spec/README.md) into the codec's JS values.
 import { readFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
 import {
@@ -39,7 +39,7 @@ import {
   type Variant,
 } from "../src-ts/variant/index.js";
 
-export const VECTOR_DIR = resolve(__dirname, "..", "..", "shared", "spec", "vectors");
+export const VECTOR_DIR = resolve(__dirname, "..", "spec", "vectors");
 
 export interface VectorFlags {
   full_objects: boolean;
@@ -61,11 +61,13 @@ export interface SpecVector {
 
 export type GrammarValue = { type: string } & Record<string, unknown>;
 
-/** The vectors of one shared file; throws (failing the suite) if the spec checkout is missing. */
+/** The vectors of one spec file; throws (failing the suite) if the file is missing from spec/vectors/. */
 export function loadVectors(file: string): SpecVector[] {
   const path = resolve(VECTOR_DIR, file);
   if (!existsSync(path)) {
-    throw new Error(`Spec vectors not found at ${path}: the shared spec must sit at ../shared next to the repo`);
+    throw new Error(
+      `Spec vectors not found at ${path}: they are part of the repository (spec/vectors/, see spec/ORIGIN.md)`,
+    );
   }
   const parsed = JSON.parse(readFileSync(path, "utf8")) as { format_version: number; vectors: SpecVector[] };
   if (parsed.format_version !== 1) throw new Error(`${file}: unsupported format_version ${parsed.format_version}`);

@@ -1,5 +1,5 @@
-// Every vector of the three shared variant-*.json files, in its stated direction, with its flags,
-// error code and consumed byte count.
+// Every vector of the three spec/vectors/variant-*.json files, in its stated direction, with its
+// flags, error code and consumed byte count.
 import test from "ava";
 import { bytesToVar, decodeVariant, varToBytes, VariantDecodeError, VariantType, VARIANT_MAX } from "../src-ts/variant/index.js";
 import { errorName } from "../src-ts/errors.js";

@@ -1,5 +1,5 @@
 // Per-type coverage of the Variant codec's tests, computed rather than counted by hand:
-//  - shared vectors (/work/shared/spec/vectors/variant-*.json, or $SPEC_VECTORS) per type and
+//  - spec vectors (spec/vectors/variant-*.json in the repository, or $SPEC_VECTORS) per type and
 //    direction: "top" = the vector's outermost value has that type, "any" = the type occurs
 //    anywhere in the value (nested elements, keys, properties); error vectors are counted by the
 //    type id in their outermost header;
@@ -14,7 +14,7 @@ import { variantArbitraries } from "../__test__/variant-arbitraries.js";
 import { varToBytes, bytesToVar, VariantType, VARIANT_MAX, type Variant } from "../src-ts/variant/index.js";
 import { variantTypeOf } from "../src-ts/variant/text.js";
 
-const DIR = process.env.SPEC_VECTORS ?? join(__dirname, "..", "..", "shared", "spec", "vectors");
+const DIR = process.env.SPEC_VECTORS ?? join(__dirname, "..", "spec", "vectors");
 const FILES = ["variant-godot-tests.json", "variant-derived.json", "variant-decode-errors.json"];
 
 interface Spec {

@@ -162,20 +162,48 @@ export interface NativeBinding {
   NativeServer: new () => NativeServer;
 }
 
-const SUPPORTED = ["linux-x64-gnu"];
+/**
+ * The platforms a prebuilt addon is published for, named as napi-rs names them (the optional
+ * dependency `godot-udp-<name>`); `napi.targets` in package.json lists the same 8 as Rust targets.
+ */
+const SUPPORTED = [
+  "linux-x64-gnu",
+  "linux-arm64-gnu",
+  "linux-x64-musl",
+  "linux-arm64-musl",
+  "darwin-x64",
+  "darwin-arm64",
+  "win32-x64-msvc",
+  "win32-arm64-msvc",
+];
+
+/** This machine in napi-rs's naming: `<platform>-<arch>`, plus the C library on Linux and Windows. */
+function platformName(): string {
+  const { platform, arch } = process;
+  if (platform === "linux") {
+    const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } };
+    return `${platform}-${arch}-${report?.header?.glibcVersionRuntime ? "gnu" : "musl"}`;
+  }
+  if (platform === "win32") return `${platform}-${arch}-msvc`;
+  return `${platform}-${arch}`;
+}
 
 function loadBinding(): NativeBinding {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("../native/binding.cjs") as NativeBinding;
   } catch (cause) {
-    const platform = `${process.platform}-${process.arch}`;
+    const platform = platformName();
+    const ours = SUPPORTED.includes(platform)
+      ? `${platform} is one of them: reinstall without --no-optional / --omit=optional so that ` +
+        `godot-udp-${platform} is installed (the cause below tells what failed), or `
+      : `On any other platform, `;
     throw new Error(
-      `godot-udp: no native addon could be loaded for ${platform}. ` +
-        `Prebuilt binaries exist for: ${SUPPORTED.join(", ")} (installed as the optional ` +
-        `dependency godot-udp-${SUPPORTED[0]} and its siblings). If your platform is listed, ` +
-        `reinstall without --no-optional / --omit=optional; otherwise build from source: clone the ` +
-        `repository, install Rust (https://rustup.rs) and run \`npm install\`.`,
+      `godot-udp: no native addon could be loaded for ${platform}. Prebuilt binaries exist for: ` +
+        `${SUPPORTED.join(", ")} (each the optional dependency godot-udp-<platform>, which npm ` +
+        `installs on matching machines). ${ours}build from source: clone the repository, install ` +
+        `Rust (https://rustup.rs) and a C compiler, and run \`npm install\` there (it builds the ` +
+        `addon for this machine).`,
       { cause },
     );
   }

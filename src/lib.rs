@@ -5,6 +5,7 @@
 mod convert;
 mod peer;
 mod server;
+mod uv;
 mod watch;
 
 pub use peer::NativePeer;

@@ -66,7 +66,7 @@ impl NativePeer {
         // A failed connect closes the socket: stop polling across the call.
         let was_polling = self.watcher.suspend();
         let code = self.inner.connect_to_host(&host, godot_int(port));
-        match (self.watcher.fd(), self.inner.raw_fd()) {
+        match (self.watcher.fd(), self.inner.raw_socket()) {
             (Some(watched), Ok(fd)) if watched == fd => self.watcher.resume(was_polling),
             (Some(_), _) => self.watcher.finish(),
             (None, _) => {}
@@ -238,7 +238,7 @@ impl NativePeer {
 
     #[napi(catch_unwind)]
     pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> i32 {
-        match self.inner.raw_fd() {
+        match self.inner.raw_socket() {
             Ok(fd) => self.watcher.start(env, fd, on_readable),
             Err(code) => code,
         }

@@ -109,7 +109,7 @@ impl NativeServer {
 
     #[napi(catch_unwind)]
     pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> i32 {
-        match self.inner.raw_fd() {
+        match self.inner.raw_socket() {
             Some(fd) => self.watcher.start(env, fd, on_readable),
             None => ERR_UNCONFIGURED,
         }

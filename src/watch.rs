@@ -21,20 +21,16 @@
 use std::alloc::{alloc_zeroed, dealloc, Layout};
 use std::cell::Cell;
 use std::ffi::c_void;
-use std::os::fd::RawFd;
 use std::os::raw::c_int;
 use std::ptr;
 use std::rc::Rc;
 
 use godot_udp_engine::codes::{ERR_UNCONFIGURED, FAILED, OK};
+use godot_udp_engine::RawSocket;
 use napi::bindgen_prelude::Function;
 use napi::{sys, Env, JsValue};
 
-/// An opaque libuv handle: only pointers to it are used.
-#[repr(C)]
-struct UvHandle {
-    _opaque: [u8; 0],
-}
+use crate::uv::*;
 
 /// `uv_handle_type` value of `UV_POLL` (uv.h's `UV_HANDLE_TYPE_MAP` order, fixed in libuv 1.x).
 const UV_POLL: c_int = 8;
@@ -43,26 +39,6 @@ const UV_READABLE: c_int = 1;
 /// Alignment for the handle allocation: enough for any field of a libuv handle.
 const HANDLE_ALIGN: usize = 16;
 
-type UvPollCb = unsafe extern "C" fn(handle: *mut UvHandle, status: c_int, events: c_int);
-type UvCloseCb = unsafe extern "C" fn(handle: *mut UvHandle);
-
-// libuv is exported by the node binary, like the N-API functions, and resolved at load time.
-extern "C" {
-    fn uv_handle_size(kind: c_int) -> usize;
-    fn uv_poll_init_socket(
-        event_loop: *mut sys::uv_loop_s,
-        handle: *mut UvHandle,
-        fd: c_int,
-    ) -> c_int;
-    fn uv_poll_start(handle: *mut UvHandle, events: c_int, cb: UvPollCb) -> c_int;
-    fn uv_poll_stop(handle: *mut UvHandle) -> c_int;
-    fn uv_close(handle: *mut UvHandle, cb: UvCloseCb);
-    fn uv_ref(handle: *mut UvHandle);
-    fn uv_unref(handle: *mut UvHandle);
-    fn uv_handle_get_data(handle: *const UvHandle) -> *mut c_void;
-    fn uv_handle_set_data(handle: *mut UvHandle, data: *mut c_void);
-}
-
 /// One poll handle and the JS callback it calls. Lives on the JS thread only.
 struct Poll {
     env: sys::napi_env,
@@ -70,7 +46,7 @@ struct Poll {
     layout: Layout,
     callback: sys::napi_ref,
     async_context: sys::napi_async_context,
-    fd: RawFd,
+    fd: RawSocket,
     /// JS wants the next readiness call (watch() or rearm() since the last call).
     armed: Cell<bool>,
     /// `uv_poll_start` is in force.
@@ -85,7 +61,7 @@ struct Poll {
 
 impl Poll {
     /// Opens and starts a poll handle on `fd` calling `callback`. Err: a Godot code.
-    fn start(env: &Env, fd: RawFd, callback: sys::napi_value) -> Result<Rc<Poll>, i32> {
+    fn start(env: &Env, fd: RawSocket, callback: sys::napi_value) -> Result<Rc<Poll>, i32> {
         let raw_env = env.raw();
         let event_loop = env.get_uv_event_loop().map_err(|_| FAILED)?;
         // SAFETY: plain libuv query with a valid handle type.
@@ -101,7 +77,7 @@ impl Poll {
         }
         // SAFETY: `handle` points to `uv_handle_size(UV_POLL)` writable bytes, suitably aligned;
         // `event_loop` is this environment's loop and we are on its thread.
-        if unsafe { uv_poll_init_socket(event_loop, handle, fd) } != 0 {
+        if unsafe { uv_poll_init_socket(event_loop, handle, os_sock(fd)) } != 0 {
             // SAFETY: init failed before registering the handle with the loop, so the memory is
             // still ours alone.
             unsafe { dealloc(handle.cast(), layout) };
@@ -196,7 +172,7 @@ impl Poll {
         }
     }
 
-    /// Stops watching: the descriptor leaves libuv's epoll set now (so it may be closed right
+    /// Stops watching: the socket leaves libuv's poll set now (so it may be closed right
     /// after), the handle's memory goes in its close callback. `final_call`: JS gets one last
     /// ERR_UNCONFIGURED call then.
     fn close(&self, final_call: bool) {
@@ -207,7 +183,7 @@ impl Poll {
         self.polling.set(false);
         self.final_call.set(final_call);
         // SAFETY: the handle is open and on this thread's loop; uv_close stops the poll
-        // (removing the descriptor from epoll) before returning.
+        // (removing the socket from libuv's poll set) before returning.
         unsafe { uv_close(self.handle, on_closed) };
     }
 
@@ -344,7 +320,7 @@ pub struct JsWatcher {
 
 impl JsWatcher {
     /// Watches `fd`, calling `callback`; a previous watch ends silently. Returns OK or FAILED.
-    pub fn start(&mut self, env: &Env, fd: RawFd, callback: Function<'_, i32, ()>) -> i32 {
+    pub fn start(&mut self, env: &Env, fd: RawSocket, callback: Function<'_, i32, ()>) -> i32 {
         self.stop();
         match Poll::start(env, fd, callback.raw()) {
             Ok(poll) => {
@@ -359,7 +335,7 @@ impl JsWatcher {
     }
 
     /// The descriptor being watched, if any.
-    pub fn fd(&self) -> Option<RawFd> {
+    pub fn fd(&self) -> Option<RawSocket> {
         self.poll.as_ref().map(|p| p.fd)
     }
 

@@ -1,7 +1,7 @@
 //! Network interfaces by name, as Godot's `IP.get_local_interfaces()` lists them: interfaces
-//! that have at least one IPv4 or IPv6 address.
+//! that have at least one IPv4 or IPv6 address. The OS query is `sys::os::interface`
+//! (getifaddrs on Unix, GetAdaptersAddresses on Windows).
 
-use std::ffi::{CStr, CString};
 use std::net::Ipv4Addr;
 
 /// What multicast needs to know about one interface.
@@ -14,55 +14,15 @@ pub struct InterfaceInfo {
 }
 
 /// Looks an interface up by exact name; `None` if no interface of that name has an address.
+/// On Windows the name is the adapter's name (the GUID form Godot lists) or its friendly name.
 pub fn lookup(name: &str) -> Option<InterfaceInfo> {
-    let mut found = false;
-    let mut first_ipv4 = None;
-    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs fills `list` with a linked list we free below with freeifaddrs.
-    if unsafe { libc::getifaddrs(&mut list) } != 0 {
+    if name.is_empty() || name.contains('\0') {
         return None;
     }
-    let mut cur = list;
-    while !cur.is_null() {
-        // SAFETY: `cur` is a node of the list getifaddrs returned, alive until freeifaddrs.
-        let ifa = unsafe { &*cur };
-        cur = ifa.ifa_next;
-        if ifa.ifa_addr.is_null() || ifa.ifa_name.is_null() {
-            continue;
-        }
-        // SAFETY: ifa_name is a NUL-terminated string owned by the list.
-        let ifname = unsafe { CStr::from_ptr(ifa.ifa_name) };
-        if ifname.to_bytes() != name.as_bytes() {
-            continue;
-        }
-        // SAFETY: ifa_addr is non-null and points at a sockaddr owned by the list.
-        let family = i32::from(unsafe { (*ifa.ifa_addr).sa_family });
-        match family {
-            libc::AF_INET => {
-                found = true;
-                if first_ipv4.is_none() {
-                    // SAFETY: the family says it is a sockaddr_in.
-                    let sin = unsafe { &*ifa.ifa_addr.cast::<libc::sockaddr_in>() };
-                    first_ipv4 = Some(Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr)));
-                }
-            }
-            libc::AF_INET6 => found = true,
-            _ => {}
-        }
-    }
-    // SAFETY: `list` came from getifaddrs and is freed exactly once.
-    unsafe { libc::freeifaddrs(list) };
-    if !found {
-        return None;
-    }
-    let index = CString::new(name)
-        .ok()
-        // SAFETY: a valid NUL-terminated string.
-        .map_or(0, |c| unsafe { libc::if_nametoindex(c.as_ptr()) });
-    Some(InterfaceInfo { first_ipv4, index })
+    crate::sys::os::interface(name)
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
 

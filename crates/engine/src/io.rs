@@ -1,17 +1,18 @@
-//! Datagram I/O: draining a socket (recvmmsg batches on Linux, `recv_from` elsewhere), sending
-//! one datagram (waiting for writability instead of spinning), sending many (sendmmsg and UDP
-//! GSO on Linux), and readiness checks with poll(2).
+//! Datagram I/O: draining a socket, sending one datagram (waiting for writability instead of
+//! spinning), sending many, and readiness checks. The batched paths (recvmmsg, sendmmsg, GSO/GRO
+//! on Linux) and the one-call-per-datagram fallback live in `sys`; this module picks nothing by
+//! platform itself.
 //!
 //! Receive batches land in one thread-local scratch shared by every socket used on that thread,
 //! so a socket never owns megabytes; nothing is allocated per datagram.
 
 use std::io;
-use std::mem::MaybeUninit;
-use std::net::{Ipv4Addr, Ipv6Addr};
-use std::os::fd::{AsRawFd, RawFd};
+use std::net::Ipv6Addr;
 use std::time::{Duration, Instant};
 
 use socket2::{SockAddr, Socket};
+
+use crate::sys::{self, Direction, Polled, RawSocket};
 
 /// Largest UDP payload over IPv6 (IPv4 allows 65507); the scratch slot of every receive.
 pub const MAX_DATAGRAM: usize = 65536;
@@ -19,76 +20,65 @@ pub const MAX_DATAGRAM: usize = 65536;
 /// How long a send waits for the socket to become writable before giving up with FAILED.
 pub const SEND_DEADLINE: Duration = Duration::from_secs(10);
 
-/// What poll(2) says about a socket.
+/// What a readiness check says about a socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
     Readable,
-    /// POLLERR (e.g. a pending ICMP error on a connected socket) or poll itself failed.
+    /// An error is pending (e.g. an ICMP error on a connected socket) or the check itself failed.
     Error,
     Idle,
 }
 
-/// Polls `fd` for input for up to `timeout_ms` (negative: forever), restarting after signals.
-pub fn poll_level(fd: RawFd, timeout_ms: i64) -> Level {
-    let deadline =
-        (timeout_ms >= 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
-    loop {
-        let wait = match deadline {
-            None => -1,
-            Some(d) => d
-                .saturating_duration_since(Instant::now())
-                .as_millis()
-                .min(i32::MAX as u128) as i32,
-        };
-        let mut pfd = libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: `pfd` is a valid pollfd for the duration of the call; nfds is 1.
-        let n = unsafe { libc::poll(&mut pfd, 1, wait) };
-        if n < 0 {
-            if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Level::Error;
-        }
-        if n == 0 {
-            if deadline.is_some_and(|d| Instant::now() < d) {
-                continue;
-            }
-            return Level::Idle;
-        }
-        if pfd.revents & (libc::POLLERR | libc::POLLNVAL) != 0 {
-            return Level::Error;
-        }
-        return Level::Readable;
+/// Milliseconds left until `deadline` for one poll call (None: forever, -1).
+fn poll_ms(deadline: Option<Instant>) -> i32 {
+    match deadline {
+        None => -1,
+        Some(d) => d
+            .saturating_duration_since(Instant::now())
+            .as_millis()
+            .min(i32::MAX as u128) as i32,
     }
 }
 
-/// Waits until `fd` accepts data or `deadline` passes; false on timeout or poll failure.
-fn wait_writable(fd: RawFd, deadline: Instant) -> bool {
+/// Polls `raw` for input for up to `timeout_ms` (negative: forever), restarting after signals
+/// and early returns until the deadline.
+pub fn poll_level(raw: RawSocket, timeout_ms: i64) -> Level {
+    let deadline =
+        (timeout_ms >= 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
+    loop {
+        match sys::os::poll_once(raw, Direction::In, poll_ms(deadline)) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) | Ok(Polled::Error) => return Level::Error,
+            Ok(Polled::Ready) => return Level::Readable,
+            Ok(Polled::Timeout) => {
+                if deadline.is_none_or(|d| Instant::now() >= d) {
+                    return Level::Idle;
+                }
+            }
+        }
+    }
+}
+
+/// [`poll_level`] on a socket.
+pub fn poll_readable(sock: &Socket, timeout_ms: i64) -> Level {
+    poll_level(sys::os::raw_socket(sock), timeout_ms)
+}
+
+/// Waits until `sock` accepts data or `deadline` passes; false on timeout or poll failure. A
+/// pending error counts as writable: the send that follows reports it.
+pub(crate) fn wait_writable(sock: &Socket, deadline: Instant) -> bool {
+    let raw = sys::os::raw_socket(sock);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return false;
         }
-        let mut pfd = libc::pollfd {
-            fd,
-            events: libc::POLLOUT,
-            revents: 0,
-        };
         let ms = left.as_millis().clamp(1, i32::MAX as u128) as i32;
-        // SAFETY: `pfd` is a valid pollfd for the duration of the call; nfds is 1.
-        let n = unsafe { libc::poll(&mut pfd, 1, ms) };
-        if n < 0 {
-            if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return false;
-        }
-        if n > 0 {
-            return pfd.revents & libc::POLLOUT != 0 || pfd.revents & libc::POLLERR != 0;
+        match sys::os::poll_once(raw, Direction::Out, ms) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+            Ok(Polled::Ready) | Ok(Polled::Error) => return true,
+            Ok(Polled::Timeout) => {}
         }
     }
 }
@@ -106,7 +96,7 @@ pub fn send_one(sock: &Socket, data: &[u8], dest: Option<&SockAddr>) -> io::Resu
             Ok(_) => return Ok(()),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                 let d = *deadline.get_or_insert_with(|| Instant::now() + SEND_DEADLINE);
-                if !wait_writable(sock.as_raw_fd(), d) {
+                if !wait_writable(sock, d) {
                     return Err(io::ErrorKind::TimedOut.into());
                 }
             }
@@ -132,63 +122,23 @@ pub fn drain_counting(
     os_drops: &mut Option<u32>,
     each: impl FnMut(&Ipv6Addr, u16, &[u8]),
 ) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        mmsg::drain(sock, os_drops, each)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = os_drops;
-        drain_portable(sock, each)
-    }
+    sys::batch::drain(sock, os_drops, each)
 }
 
 /// One `recv_from` per datagram: the portable path (and a reference for the batched one).
-pub fn drain_portable(
-    sock: &Socket,
-    mut each: impl FnMut(&Ipv6Addr, u16, &[u8]),
-) -> io::Result<()> {
-    thread_local! {
-        static SCRATCH: std::cell::RefCell<Vec<MaybeUninit<u8>>> =
-            std::cell::RefCell::new(vec![MaybeUninit::uninit(); MAX_DATAGRAM]);
-    }
-    SCRATCH.with(|scratch| {
-        let mut scratch = scratch.borrow_mut();
-        loop {
-            match sock.recv_from(&mut scratch) {
-                Ok((n, from)) => {
-                    // SAFETY: recv_from initialised the first `n` bytes.
-                    let data =
-                        unsafe { std::slice::from_raw_parts(scratch.as_ptr().cast::<u8>(), n) };
-                    let (addr, port) = match from.as_socket() {
-                        Some(sa) => crate::addr::from_socket_addr(&sa),
-                        None => (Ipv6Addr::UNSPECIFIED, 0),
-                    };
-                    each(&addr, port, data);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-    })
+pub fn drain_portable(sock: &Socket, each: impl FnMut(&Ipv6Addr, u16, &[u8])) -> io::Result<()> {
+    sys::fallback::drain(sock, &mut None, each)
 }
 
 /// Lets the kernel coalesce received GSO batches (Linux UDP_GRO); a no-op elsewhere.
 pub fn enable_gro(sock: &Socket) {
-    #[cfg(target_os = "linux")]
-    mmsg::enable_gro(sock);
-    #[cfg(not(target_os = "linux"))]
-    let _ = sock;
+    sys::batch::enable_gro(sock);
 }
 
 /// Asks the kernel to report the socket's drop count with received messages (Linux
 /// SO_RXQ_OVFL); a no-op elsewhere. Refused (very old kernels): the count stays unreported.
 pub fn enable_drop_count(sock: &Socket) {
-    #[cfg(target_os = "linux")]
-    mmsg::enable_drop_count(sock);
-    #[cfg(not(target_os = "linux"))]
-    let _ = sock;
+    sys::batch::enable_drop_count(sock);
 }
 
 /// Sends every non-empty packet of `packets` as its own datagram. Returns how many were sent
@@ -199,15 +149,7 @@ pub fn send_many(
     dest: Option<&SockAddr>,
     gso_allowed: &mut bool,
 ) -> (usize, io::Result<()>) {
-    #[cfg(target_os = "linux")]
-    {
-        mmsg::send_many(sock, packets, dest, gso_allowed)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = gso_allowed;
-        send_many_portable(sock, packets, dest)
-    }
+    sys::batch::send_many(sock, packets, dest, gso_allowed)
 }
 
 /// One send per datagram: the portable path.
@@ -216,397 +158,5 @@ pub fn send_many_portable(
     packets: &[&[u8]],
     dest: Option<&SockAddr>,
 ) -> (usize, io::Result<()>) {
-    for (i, p) in packets.iter().enumerate() {
-        if p.is_empty() {
-            continue;
-        }
-        if let Err(e) = send_one(sock, p, dest) {
-            return (i, Err(e));
-        }
-    }
-    (packets.len(), Ok(()))
-}
-
-/// Godot's form of a raw `sockaddr_storage` (IPv4 mapped); unknown families give `::`, port 0.
-fn from_storage(ss: &libc::sockaddr_storage) -> (Ipv6Addr, u16) {
-    match i32::from(ss.ss_family) {
-        libc::AF_INET => {
-            // SAFETY: the family says the storage holds a sockaddr_in, which it is large and
-            // aligned enough for.
-            let sin =
-                unsafe { &*(ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
-            let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
-            (ip.to_ipv6_mapped(), u16::from_be(sin.sin_port))
-        }
-        libc::AF_INET6 => {
-            // SAFETY: as above, for sockaddr_in6.
-            let sin6 =
-                unsafe { &*(ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>() };
-            (
-                Ipv6Addr::from(sin6.sin6_addr.s6_addr),
-                u16::from_be(sin6.sin6_port),
-            )
-        }
-        _ => (Ipv6Addr::UNSPECIFIED, 0),
-    }
-}
-
-#[cfg(target_os = "linux")]
-mod mmsg {
-    //! recvmmsg / sendmmsg / UDP GSO.
-
-    use super::*;
-    use std::cell::RefCell;
-
-    /// Datagrams per recvmmsg call.
-    const RECV_BATCH: usize = 32;
-    /// Messages per sendmmsg call.
-    const SEND_BATCH: usize = 64;
-    /// Linux accepts at most 64 segments per GSO send (UDP_MAX_SEGMENTS on older kernels).
-    const GSO_MAX_SEGMENTS: usize = 64;
-    /// Bytes one GSO send may carry; below the IPv4/IPv6 datagram limits with margin.
-    const GSO_MAX_BYTES: usize = 60_000;
-    /// Room for one `UDP_SEGMENT` control message (a u16), 8-byte aligned.
-    const CMSG_WORDS: usize = 4;
-    /// SO_RXQ_OVFL (asm-generic value; SPARC numbers its socket options differently). Not
-    /// exported by the libc crate for Linux targets.
-    #[cfg(not(any(target_arch = "sparc", target_arch = "sparc64")))]
-    const SO_RXQ_OVFL: libc::c_int = 40;
-    #[cfg(any(target_arch = "sparc", target_arch = "sparc64"))]
-    const SO_RXQ_OVFL: libc::c_int = 0x0024;
-    /// Control bytes per received message: a `UDP_GRO` message (an int) and an `SO_RXQ_OVFL`
-    /// message (a u32), each with its header and padding.
-    // SAFETY: CMSG_SPACE is a pure size computation.
-    const RECV_CTRL_BYTES: usize = unsafe {
-        libc::CMSG_SPACE(std::mem::size_of::<libc::c_int>() as u32)
-            + libc::CMSG_SPACE(std::mem::size_of::<u32>() as u32)
-    } as usize;
-    /// The same in 8-byte words (the buffers are u64 arrays for cmsghdr's alignment).
-    const RECV_CTRL_WORDS: usize = RECV_CTRL_BYTES.div_ceil(8);
-
-    struct RecvScratch {
-        bufs: Vec<u8>,
-        names: Vec<libc::sockaddr_storage>,
-        iovs: Vec<libc::iovec>,
-        hdrs: Vec<libc::mmsghdr>,
-        /// Room for the `UDP_GRO` and `SO_RXQ_OVFL` control messages of each slot.
-        ctrl: Vec<[u64; RECV_CTRL_WORDS]>,
-    }
-
-    impl RecvScratch {
-        fn new() -> Self {
-            RecvScratch {
-                // calloc'd: pages are touched only as large datagrams arrive.
-                bufs: vec![0u8; RECV_BATCH * MAX_DATAGRAM],
-                // SAFETY: sockaddr_storage, iovec and mmsghdr are plain C structs for which all
-                // zero bytes is a valid value.
-                names: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
-                iovs: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
-                hdrs: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
-                ctrl: vec![[0; RECV_CTRL_WORDS]; RECV_BATCH],
-            }
-        }
-    }
-
-    thread_local! {
-        static RECV: RefCell<Option<Box<RecvScratch>>> = const { RefCell::new(None) };
-    }
-
-    pub fn drain(
-        sock: &Socket,
-        os_drops: &mut Option<u32>,
-        mut each: impl FnMut(&Ipv6Addr, u16, &[u8]),
-    ) -> io::Result<()> {
-        RECV.with(|cell| {
-            let mut slot = cell.borrow_mut();
-            let s = slot.get_or_insert_with(|| Box::new(RecvScratch::new()));
-            loop {
-                for i in 0..RECV_BATCH {
-                    s.iovs[i] = libc::iovec {
-                        iov_base: s.bufs[i * MAX_DATAGRAM..].as_mut_ptr().cast(),
-                        iov_len: MAX_DATAGRAM,
-                    };
-                    let h = &mut s.hdrs[i].msg_hdr;
-                    h.msg_name = (&mut s.names[i] as *mut libc::sockaddr_storage).cast();
-                    h.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
-                    h.msg_iov = &mut s.iovs[i];
-                    h.msg_iovlen = 1;
-                    h.msg_control = s.ctrl[i].as_mut_ptr().cast();
-                    h.msg_controllen = RECV_CTRL_WORDS * 8;
-                    h.msg_flags = 0;
-                    s.hdrs[i].msg_len = 0;
-                }
-                // SAFETY: every header points at live buffers of the scratch (names, one iovec
-                // each over its own 64 KiB slot) that stay borrowed for the whole call.
-                let n = unsafe {
-                    libc::recvmmsg(
-                        sock.as_raw_fd(),
-                        s.hdrs.as_mut_ptr(),
-                        RECV_BATCH as u32,
-                        libc::MSG_DONTWAIT,
-                        std::ptr::null_mut(),
-                    )
-                };
-                if n < 0 {
-                    let e = io::Error::last_os_error();
-                    return match e.kind() {
-                        io::ErrorKind::WouldBlock => Ok(()),
-                        io::ErrorKind::Interrupted => continue,
-                        _ => Err(e),
-                    };
-                }
-                let n = n as usize;
-                for i in 0..n {
-                    let len = s.hdrs[i].msg_len as usize;
-                    let (addr, port) = from_storage(&s.names[i]);
-                    let data = &s.bufs[i * MAX_DATAGRAM..i * MAX_DATAGRAM + len];
-                    // A GRO-coalesced message holds several datagrams of `seg` bytes (the last
-                    // may be shorter): hand them over one by one.
-                    let (gro_segment, drops) = control(&s.hdrs[i].msg_hdr);
-                    if drops.is_some() {
-                        *os_drops = drops;
-                    }
-                    match gro_segment {
-                        Some(seg) if seg > 0 && len > seg => {
-                            for d in data.chunks(seg) {
-                                each(&addr, port, d);
-                            }
-                        }
-                        _ => each(&addr, port, data),
-                    }
-                }
-                // A short batch means the socket was empty when the kernel looked: done,
-                // without paying for one more call that would say "would block".
-                if n < RECV_BATCH {
-                    return Ok(());
-                }
-            }
-        })
-    }
-
-    /// What the kernel attached to a received message: the `UDP_GRO` segment size and the
-    /// `SO_RXQ_OVFL` drop count (the socket's `sk_drops` when this message was queued; sent
-    /// only once non-zero).
-    fn control(h: &libc::msghdr) -> (Option<usize>, Option<u32>) {
-        let mut segment = None;
-        let mut drops = None;
-        if h.msg_controllen == 0 {
-            return (segment, drops);
-        }
-        // SAFETY: the kernel filled msg_control/msg_controllen; the CMSG macros walk only within
-        // them. The data of a UDP_GRO message is an int, that of an SO_RXQ_OVFL message a u32;
-        // both are read unaligned, within the cmsg the kernel wrote.
-        unsafe {
-            let mut c = libc::CMSG_FIRSTHDR(h);
-            while !c.is_null() {
-                let (level, kind) = ((*c).cmsg_level, (*c).cmsg_type);
-                if level == libc::SOL_UDP && kind == libc::UDP_GRO {
-                    let seg = std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<libc::c_int>());
-                    segment = usize::try_from(seg).ok();
-                } else if level == libc::SOL_SOCKET && kind == SO_RXQ_OVFL {
-                    drops = Some(std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<u32>()));
-                }
-                c = libc::CMSG_NXTHDR(h, c);
-            }
-        }
-        (segment, drops)
-    }
-
-    /// SO_RXQ_OVFL: the kernel attaches the socket's drop count to received messages.
-    pub fn enable_drop_count(sock: &Socket) {
-        let on: libc::c_int = 1;
-        // SAFETY: a valid option buffer of the size given, on an open socket.
-        unsafe {
-            libc::setsockopt(
-                sock.as_raw_fd(),
-                libc::SOL_SOCKET,
-                SO_RXQ_OVFL,
-                (&on as *const libc::c_int).cast(),
-                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-            );
-        }
-    }
-
-    /// Asks the kernel to keep GSO batches whole on receive (UDP_GRO): one buffer for many
-    /// datagrams, split again by [`drain`]. Older kernels refuse; then nothing changes.
-    pub fn enable_gro(sock: &Socket) {
-        let on: libc::c_int = 1;
-        // SAFETY: a valid option buffer of the size given, on an open socket.
-        unsafe {
-            libc::setsockopt(
-                sock.as_raw_fd(),
-                libc::SOL_UDP,
-                libc::UDP_GRO,
-                (&on as *const libc::c_int).cast(),
-                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-            );
-        }
-    }
-
-    struct SendScratch {
-        iovs: Vec<libc::iovec>,
-        hdrs: Vec<libc::mmsghdr>,
-        cmsgs: Vec<[u64; CMSG_WORDS]>,
-        /// For each message: index of the first packet and number of packets.
-        spans: Vec<(usize, usize)>,
-    }
-
-    thread_local! {
-        static SEND: RefCell<SendScratch> = const { RefCell::new(SendScratch {
-            iovs: Vec::new(),
-            hdrs: Vec::new(),
-            cmsgs: Vec::new(),
-            spans: Vec::new(),
-        }) };
-    }
-
-    /// Whether the kernel's answer means "no GSO here" (then sendmmsg without it is used).
-    fn gso_refused(e: &io::Error) -> bool {
-        matches!(
-            e.raw_os_error(),
-            Some(libc::EIO) | Some(libc::EINVAL) | Some(libc::ENOPROTOOPT) | Some(libc::EOPNOTSUPP)
-        )
-    }
-
-    pub fn send_many(
-        sock: &Socket,
-        packets: &[&[u8]],
-        dest: Option<&SockAddr>,
-        gso_allowed: &mut bool,
-    ) -> (usize, io::Result<()>) {
-        SEND.with(|cell| {
-            let mut s = cell.borrow_mut();
-            let mut next = 0;
-            let mut deadline = None;
-            while next < packets.len() {
-                let use_gso = *gso_allowed;
-                plan(&mut s, packets, next, use_gso);
-                if s.spans.is_empty() {
-                    // Only empty packets were left.
-                    return (packets.len(), Ok(()));
-                }
-                build(&mut s, packets, dest, use_gso);
-                // SAFETY: the headers point at iovecs, control buffers and the destination,
-                // all alive and unchanged until the call returns; the iovecs point into
-                // `packets`, borrowed for the whole function.
-                let n = unsafe {
-                    libc::sendmmsg(
-                        sock.as_raw_fd(),
-                        s.hdrs.as_mut_ptr(),
-                        s.hdrs.len() as u32,
-                        0,
-                    )
-                };
-                if n < 0 {
-                    let e = io::Error::last_os_error();
-                    let first_gso = s.spans[0].1 > 1;
-                    match e.kind() {
-                        io::ErrorKind::Interrupted => continue,
-                        io::ErrorKind::WouldBlock => {
-                            let d = *deadline.get_or_insert_with(|| Instant::now() + SEND_DEADLINE);
-                            if !wait_writable(sock.as_raw_fd(), d) {
-                                return (next, Err(io::ErrorKind::TimedOut.into()));
-                            }
-                            continue;
-                        }
-                        _ if use_gso && first_gso && gso_refused(&e) => {
-                            *gso_allowed = false;
-                            continue;
-                        }
-                        _ => return (s.spans[0].0, Err(e)),
-                    }
-                }
-                let n = n as usize;
-                // Messages sent: move past their packets (and skipped empty ones before them).
-                next = if n == s.spans.len() {
-                    let (first, count) = s.spans[n - 1];
-                    first + count
-                } else {
-                    s.spans[n].0
-                };
-            }
-            (packets.len(), Ok(()))
-        })
-    }
-
-    /// Groups packets from `start` into messages: a GSO run (equal sizes, the last may be
-    /// shorter) or a single datagram. Empty packets are skipped (Godot sends nothing for them).
-    fn plan(s: &mut SendScratch, packets: &[&[u8]], start: usize, use_gso: bool) {
-        s.spans.clear();
-        let mut i = start;
-        while i < packets.len() && s.spans.len() < SEND_BATCH {
-            if packets[i].is_empty() {
-                i += 1;
-                continue;
-            }
-            let seg = packets[i].len();
-            let mut count = 1;
-            let mut bytes = seg;
-            if use_gso {
-                while i + count < packets.len() && count < GSO_MAX_SEGMENTS {
-                    let len = packets[i + count].len();
-                    if len == 0 || len > seg || bytes + len > GSO_MAX_BYTES {
-                        break;
-                    }
-                    count += 1;
-                    bytes += len;
-                    if len < seg {
-                        break; // a shorter segment ends the run
-                    }
-                }
-            }
-            s.spans.push((i, count));
-            i += count;
-        }
-    }
-
-    fn build(s: &mut SendScratch, packets: &[&[u8]], dest: Option<&SockAddr>, use_gso: bool) {
-        let SendScratch {
-            iovs,
-            hdrs,
-            cmsgs,
-            spans,
-        } = s;
-        iovs.clear();
-        for &(first, count) in spans.iter() {
-            for p in &packets[first..first + count] {
-                iovs.push(libc::iovec {
-                    iov_base: p.as_ptr() as *mut libc::c_void,
-                    iov_len: p.len(),
-                });
-            }
-        }
-        cmsgs.clear();
-        cmsgs.resize(spans.len(), [0; CMSG_WORDS]);
-        hdrs.clear();
-        let mut iov_at = 0;
-        for (m, &(first, count)) in spans.iter().enumerate() {
-            // SAFETY: mmsghdr is a plain C struct; all-zero is a valid (empty) value.
-            let mut h: libc::mmsghdr = unsafe { std::mem::zeroed() };
-            if let Some(d) = dest {
-                h.msg_hdr.msg_name = d.as_ptr() as *mut libc::c_void;
-                h.msg_hdr.msg_namelen = d.len();
-            }
-            h.msg_hdr.msg_iov = iovs[iov_at..].as_mut_ptr();
-            h.msg_hdr.msg_iovlen = count;
-            iov_at += count;
-            if use_gso && count > 1 {
-                let seg = packets[first].len() as u16;
-                let buf = &mut cmsgs[m];
-                h.msg_hdr.msg_control = buf.as_mut_ptr().cast();
-                // SAFETY: CMSG_SPACE is a pure size computation.
-                h.msg_hdr.msg_controllen = unsafe { libc::CMSG_SPACE(2) } as usize;
-                // SAFETY: msg_control points at CMSG_WORDS aligned u64s, which is at least
-                // CMSG_SPACE(2) bytes; CMSG_FIRSTHDR/CMSG_DATA stay inside it.
-                unsafe {
-                    let c = libc::CMSG_FIRSTHDR(&h.msg_hdr);
-                    (*c).cmsg_level = libc::SOL_UDP;
-                    (*c).cmsg_type = libc::UDP_SEGMENT;
-                    (*c).cmsg_len = libc::CMSG_LEN(2) as usize;
-                    std::ptr::write_unaligned(libc::CMSG_DATA(c).cast::<u16>(), seg);
-                }
-            }
-            hdrs.push(h);
-        }
-    }
+    sys::fallback::send_many(sock, packets, dest, &mut false)
 }

@@ -776,18 +776,18 @@ impl PacketPeerUdp {
         }
     }
 
-    /// The descriptor of this peer's own open socket, for a binding that watches it on its own
+    /// The OS handle of this peer's own open socket, for a binding that watches it on its own
     /// event loop (Node's libuv) instead of with [`PacketPeerUdp::watch`]. Err: ERR_LOCKED for a
     /// server peer (its server's socket is watched), ERR_UNCONFIGURED when no socket is open.
     /// Only `close()`, a failed `connect_to_host` and dropping the peer close the descriptor; a
     /// watcher must stop before those.
-    pub fn raw_fd(&mut self) -> Result<std::os::fd::RawFd, i32> {
+    pub fn raw_socket(&mut self) -> Result<crate::RawSocket, i32> {
         if self.is_server_peer() {
             return Err(ERR_LOCKED);
         }
         self.sock
             .as_ref()
-            .map(UdpSocket::raw_fd)
+            .map(UdpSocket::raw_socket)
             .ok_or(ERR_UNCONFIGURED)
     }
 

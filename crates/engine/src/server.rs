@@ -397,8 +397,8 @@ impl UdpServer {
     /// The descriptor of the listening socket (None when not listening), for a binding that
     /// watches it on its own event loop. Only `stop()` (also from a failed `listen`) and dropping
     /// the server close it; a watcher must stop before those.
-    pub fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.state.borrow().sock.as_ref().map(UdpSocket::raw_fd)
+    pub fn raw_socket(&self) -> Option<crate::RawSocket> {
+        self.state.borrow().sock.as_ref().map(UdpSocket::raw_socket)
     }
 
     pub fn rearm(&mut self) {

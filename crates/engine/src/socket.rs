@@ -4,13 +4,13 @@
 use std::cell::Cell;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
-use std::os::fd::AsRawFd;
 use std::sync::Arc;
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use crate::addr;
 use crate::stats::OsDropCount;
+use crate::sys;
 use crate::wait::Readiness;
 
 /// Which kind of socket an address calls for.
@@ -78,10 +78,10 @@ pub struct UdpSocket {
 }
 
 impl UdpSocket {
-    /// Opens a socket of `family`: non-blocking, close-on-exec, SO_BROADCAST normalised off and
-    /// then set as asked. A dual-stack socket that cannot be created falls back to IPv4.
-    /// (SO_NOSIGPIPE, which Godot sets where it exists, is set by socket2 at creation on Apple
-    /// platforms; Linux has no such option and UDP never raises SIGPIPE there.)
+    /// Opens a socket of `family`: non-blocking, with the platform's settings
+    /// (`sys::os::configure`: close-on-exec on Unix, ICMP resets off on Windows), SO_BROADCAST
+    /// normalised off and then set as asked. A dual-stack socket that cannot be created falls
+    /// back to IPv4.
     pub fn open(family: Family, opts: OpenOptions) -> io::Result<UdpSocket> {
         let (sock, family) = match family {
             Family::V4 => (
@@ -106,27 +106,24 @@ impl UdpSocket {
             }
         };
         sock.set_nonblocking(true)?;
-        #[cfg(unix)]
-        sock.set_cloexec(true)?;
+        sys::os::configure(&sock)?;
         // Refused silently on IPv6-only sockets by some systems: not an open failure.
         let _ = sock.set_broadcast(false);
         if let Some(b) = opts.broadcast {
             let _ = sock.set_broadcast(b);
         }
         if opts.reuse_address {
-            #[cfg(not(windows))]
-            sock.set_reuse_address(true)?;
+            sys::os::set_reuse_address(&sock)?;
         }
         if opts.reuse_port {
-            #[cfg(all(unix, not(any(target_os = "solaris", target_os = "illumos"))))]
-            sock.set_reuse_port(true)?;
+            sys::os::set_reuse_port(&sock)?;
         }
         if let Some(size) = opts.os_recv_buf_size {
             sock.set_recv_buffer_size(size)?;
         }
         crate::io::enable_gro(&sock);
         crate::io::enable_drop_count(&sock);
-        let readiness = Readiness::new(sock.as_raw_fd());
+        let readiness = Readiness::new(sys::os::raw_socket(&sock));
         Ok(UdpSocket {
             sock,
             family,
@@ -147,10 +144,10 @@ impl UdpSocket {
         &self.sock
     }
 
-    /// The OS descriptor, for a binding that watches readiness on its own event loop. It stays
+    /// The OS handle, for a binding that watches readiness on its own event loop. It stays
     /// valid until this socket is dropped; the watcher must stop before that.
-    pub fn raw_fd(&self) -> std::os::fd::RawFd {
-        self.sock.as_raw_fd()
+    pub fn raw_socket(&self) -> sys::RawSocket {
+        sys::os::raw_socket(&self.sock)
     }
 
     /// Drains the socket ([`crate::io::drain`]) and returns, with the read result, how many OS

@@ -1,9 +1,11 @@
 //! Readiness of a socket for `wait()` and the event-mode watcher.
 //!
-//! One process-wide reactor thread (mio: epoll on Linux, kqueue elsewhere) delivers readiness.
-//! Each socket has one [`Readiness`], registered with the reactor only while someone is
-//! interested (a pending wait or an armed watcher) and deregistered as soon as the interest is
-//! served, so an idle or JS-drained socket costs the reactor nothing per datagram.
+//! One process-wide reactor thread (the `polling` crate: epoll on Linux, kqueue on macOS and the
+//! BSDs, IOCP/AFD on Windows) delivers readiness. Each socket has one [`Readiness`], registered
+//! with the reactor only while someone is interested (a pending wait or an armed watcher) and
+//! deregistered as soon as the interest is served, so an idle or JS-drained socket costs the
+//! reactor nothing per datagram. Registrations are one-shot (the one mode every backend has):
+//! an event disarms the socket until the reactor re-arms it or deletes it.
 //!
 //! Why not tokio's `AsyncFd`: `close()` must release the port synchronously and settle every
 //! wait at once, and deregistration must happen before the descriptor is closed. Here the
@@ -11,23 +13,22 @@
 //! deregisters, settles and then closes, on the calling thread. Waits are still tokio futures
 //! (timers and promises live on napi-rs's tokio runtime); no libuv pool thread is used.
 //!
-//! Level semantics: a wait first checks the socket with `poll(2)` (readable now → OK at once,
-//! without consuming); the reactor re-checks the level before reporting, so a stale event never
-//! resolves a wait.
+//! Level semantics: a wait first checks the socket with `poll(2)`/`WSAPoll` (readable now → OK
+//! at once, without consuming); the reactor re-checks the level before reporting, so a stale
+//! event never resolves a wait.
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::Duration;
 
-use mio::unix::SourceFd;
-use mio::{Events, Interest, Poll, Registry, Token};
+use polling::{Event, Events, Poller};
 use tokio::sync::Notify;
 
 use crate::codes::{ERR_SKIP, ERR_TIMEOUT, ERR_UNCONFIGURED, FAILED, OK};
 use crate::io::{poll_level, Level};
+use crate::sys::{self, RawSocket};
 
 /// Event-mode callback, called with OK, FAILED or (last call, on close) ERR_UNCONFIGURED.
 pub type WatchCallback = Box<dyn Fn(i32) + Send + Sync>;
@@ -67,22 +68,16 @@ struct State {
     watcher: Option<Watcher>,
 }
 
-impl State {
-    fn interested(&self) -> bool {
-        !self.waiters.is_empty() || self.watcher.as_ref().is_some_and(|w| w.armed)
-    }
-}
-
 /// Readiness of one socket (see the module comment). Shared with the reactor thread.
 pub struct Readiness {
-    fd: RawFd,
+    fd: RawSocket,
     token: usize,
     state: Mutex<State>,
 }
 
 impl Readiness {
     /// `fd` must stay open until [`Readiness::close`] has returned.
-    pub fn new(fd: RawFd) -> Arc<Readiness> {
+    pub fn new(fd: RawSocket) -> Arc<Readiness> {
         static NEXT_TOKEN: AtomicUsize = AtomicUsize::new(1);
         Arc::new(Readiness {
             fd,
@@ -263,7 +258,7 @@ impl Readiness {
         if st.registered {
             if let Some(r) = started_reactor() {
                 // Failure here means the fd is already gone from the set; nothing to undo.
-                let _ = r.registry.deregister(&mut SourceFd(&self.fd));
+                let _ = r.poller.delete(self.source());
             }
             st.registered = false;
         }
@@ -286,25 +281,37 @@ impl Readiness {
         }
         let r = reactor().ok_or(FAILED)?;
         r.remember(self.token, Arc::downgrade(self));
-        r.registry
-            .register(
-                &mut SourceFd(&self.fd),
-                Token(self.token),
-                Interest::READABLE,
-            )
-            .map_err(|_| FAILED)?;
+        // SAFETY: the socket stays open until `close()` has deleted it from the poller (under
+        // this lock, before the owner closes the descriptor), and `registered` makes sure it is
+        // added at most once.
+        unsafe { r.poller.add(self.fd, Event::readable(self.token)) }.map_err(|_| FAILED)?;
         st.registered = true;
         Ok(())
     }
 
-    /// Reactor thread: the socket signalled. Re-check the level, then serve all interest.
-    fn on_event(&self, registry: &Registry) {
+    /// The socket as the poller's `modify`/`delete` take it.
+    fn source(&self) -> impl polling::AsSource + '_ {
+        // SAFETY: `fd` is open while this Readiness is not closed (see `new`); every caller holds
+        // the state lock with `closed` false or is `close()` itself, before the descriptor goes.
+        unsafe { sys::os::borrow(self.fd) }
+    }
+
+    /// Reactor thread: the socket signalled (and its one-shot registration is now disarmed).
+    /// Re-check the level, then serve all interest.
+    fn on_event(&self, poller: &Poller) {
         let mut st = self.lock();
         if st.closed || !st.registered {
             return;
         }
         let Some(code) = self.level_now() else {
-            // Stale edge: stay registered, the next datagram signals again.
+            // Stale event: arm again, the next datagram signals.
+            if poller
+                .modify(self.source(), Event::readable(self.token))
+                .is_err()
+            {
+                let _ = poller.delete(self.source());
+                st.registered = false;
+            }
             return;
         };
         for slot in st.waiters.drain(..) {
@@ -317,10 +324,9 @@ impl Readiness {
                 callback = Some(Arc::clone(&w.callback));
             }
         }
-        if !st.interested() {
-            let _ = registry.deregister(&mut SourceFd(&self.fd));
-            st.registered = false;
-        }
+        // Every wait was served and the watcher disarmed: nobody is interested any more.
+        let _ = poller.delete(self.source());
+        st.registered = false;
         drop(st);
         if let Some(cb) = callback {
             cb(code);
@@ -334,9 +340,9 @@ impl Drop for Readiness {
     }
 }
 
-/// The process-wide reactor: a mio registry and the token → socket map its thread serves.
+/// The process-wide reactor: the poller and the token → socket map its thread serves.
 struct Reactor {
-    registry: Registry,
+    poller: Arc<Poller>,
     sockets: Arc<SocketMap>,
 }
 
@@ -367,23 +373,24 @@ fn started_reactor() -> Option<&'static Reactor> {
 }
 
 fn start_reactor() -> Option<Reactor> {
-    let poll = Poll::new().ok()?;
-    let registry = poll.registry().try_clone().ok()?;
-    let thread_registry = poll.registry().try_clone().ok()?;
+    let poller = Arc::new(Poller::new().ok()?);
+    let thread_poller = Arc::clone(&poller);
     let sockets: Arc<SocketMap> = Arc::default();
     let thread_sockets = Arc::clone(&sockets);
     std::thread::Builder::new()
         .name("godot-udp-reactor".into())
-        .spawn(move || run_reactor(poll, thread_registry, thread_sockets))
+        .spawn(move || run_reactor(&thread_poller, thread_sockets))
         .ok()?;
-    Some(Reactor { registry, sockets })
+    Some(Reactor { poller, sockets })
 }
 
-fn run_reactor(mut poll: Poll, registry: Registry, sockets: Arc<SocketMap>) {
-    let mut events = Events::with_capacity(256);
+fn run_reactor(poller: &Poller, sockets: Arc<SocketMap>) {
+    let capacity = std::num::NonZeroUsize::new(256).expect("non-zero");
+    let mut events = Events::with_capacity(capacity);
     let mut ready: Vec<Arc<Readiness>> = Vec::with_capacity(256);
     loop {
-        if let Err(e) = poll.poll(&mut events, None) {
+        events.clear();
+        if let Err(e) = poller.wait(&mut events, None) {
             if e.kind() == std::io::ErrorKind::Interrupted {
                 continue;
             }
@@ -396,11 +403,11 @@ fn run_reactor(mut poll: Poll, registry: Registry, sockets: Arc<SocketMap>) {
             ready.extend(
                 events
                     .iter()
-                    .filter_map(|ev| map.get(&ev.token().0).and_then(Weak::upgrade)),
+                    .filter_map(|ev| map.get(&ev.key).and_then(Weak::upgrade)),
             );
         }
         for readiness in ready.drain(..) {
-            readiness.on_event(&registry);
+            readiness.on_event(poller);
         }
     }
 }

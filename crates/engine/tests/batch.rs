@@ -53,7 +53,7 @@ fn collect(s: &Socket, n: usize, drain: Drain) -> Vec<Vec<u8>> {
     while got.len() < n && Instant::now() < deadline {
         drain(s, &mut |_, _, d| got.push(d.to_vec())).unwrap();
         if got.len() < n {
-            io::poll_level(std::os::fd::AsRawFd::as_raw_fd(s), 20);
+            io::poll_readable(s, 20);
         }
     }
     got

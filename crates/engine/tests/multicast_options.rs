@@ -3,6 +3,8 @@
 //! (read back with getsockopt), on IPv4, IPv6-only and dual-stack sockets; their error codes for
 //! unbound peers, server peers and bad values. Loopback interface only; nothing is sent.
 
+#![cfg(target_os = "linux")]
+
 mod common;
 
 use std::ffi::CString;
@@ -26,7 +28,7 @@ fn lo_index() -> u32 {
 
 /// Runs `f` on a socket2 view of the peer's own socket (the peer keeps the descriptor).
 fn with_sock<R>(p: &mut PacketPeerUdp, f: impl FnOnce(SockRef<'_>) -> R) -> R {
-    let fd = p.raw_fd().expect("open socket");
+    let fd = p.raw_socket().expect("open socket");
     // SAFETY: the peer owns `fd` and stays alive (and open) for the whole call.
     let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
     f(SockRef::from(&borrowed))

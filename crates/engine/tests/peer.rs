@@ -19,7 +19,7 @@ fn unbound_peer() {
     assert_eq!(p.packet_port(), 0);
     assert_eq!(p.wait_sync(0), ERR_UNCONFIGURED);
     assert_eq!(
-        p.leave_multicast_group("239.255.42.42", "lo"),
+        p.leave_multicast_group("239.255.42.42", LO),
         ERR_UNCONFIGURED
     );
     // No destination: nothing to send to; empty data is OK before anything is checked.
@@ -82,7 +82,7 @@ fn bind_after_any_implicit_open_is_refused() {
     assert_eq!(b.connect_to_host("127.0.0.1", i64::from(port)), OK);
     assert_eq!(b.bind(0, "*", 65536, false), ERR_ALREADY_IN_USE);
     let mut c = PacketPeerUdp::new();
-    assert_eq!(c.join_multicast_group("239.255.42.42", "lo"), OK);
+    assert_eq!(c.join_multicast_group("239.255.42.42", LO), OK);
     assert!(c.is_bound());
     assert_eq!(c.bind(0, "*", 65536, false), ERR_ALREADY_IN_USE);
     for p in [&mut rx, &mut a, &mut b, &mut c] {
@@ -694,19 +694,19 @@ fn take_packets_layout() {
 #[test]
 fn multicast_on_loopback() {
     let (mut v4, port) = bound("0.0.0.0");
-    assert_eq!(v4.join_multicast_group("239.255.42.42", "lo"), OK);
-    assert_eq!(v4.join_multicast_group("239.255.42.42", "lo"), FAILED);
+    assert_eq!(v4.join_multicast_group("239.255.42.42", LO), OK);
+    assert_eq!(v4.join_multicast_group("239.255.42.42", LO), FAILED);
     assert_eq!(
         v4.join_multicast_group("239.255.42.43", "no-such-if0"),
         ERR_INVALID_PARAMETER
     );
     assert_eq!(
-        v4.join_multicast_group("ff15::4242", "lo"),
+        v4.join_multicast_group("ff15::4242", LO),
         ERR_INVALID_PARAMETER
     );
-    assert_eq!(v4.join_multicast_group("*", "lo"), ERR_INVALID_PARAMETER);
+    assert_eq!(v4.join_multicast_group("*", LO), ERR_INVALID_PARAMETER);
     assert_eq!(
-        v4.join_multicast_group("localhost", "lo"),
+        v4.join_multicast_group("localhost", LO),
         ERR_INVALID_PARAMETER
     );
 
@@ -726,29 +726,29 @@ fn multicast_on_loopback() {
     let (data, ip, _) = recv(&mut v4).expect("multicast datagram over lo");
     assert_eq!((data.as_slice(), ip.as_str()), (&b"group"[..], "127.0.0.1"));
 
-    assert_eq!(v4.leave_multicast_group("239.255.42.42", "lo"), OK);
-    assert_eq!(v4.leave_multicast_group("239.255.42.42", "lo"), FAILED);
-    assert_eq!(v4.leave_multicast_group("*", "lo"), ERR_INVALID_PARAMETER);
+    assert_eq!(v4.leave_multicast_group("239.255.42.42", LO), OK);
+    assert_eq!(v4.leave_multicast_group("239.255.42.42", LO), FAILED);
+    assert_eq!(v4.leave_multicast_group("*", LO), ERR_INVALID_PARAMETER);
 
     // Dual-stack socket: an IPv4 group is fine.
     let (mut dual, _) = bound("*");
-    assert_eq!(dual.join_multicast_group("239.255.42.44", "lo"), OK);
-    assert_eq!(dual.leave_multicast_group("239.255.42.44", "lo"), OK);
+    assert_eq!(dual.join_multicast_group("239.255.42.44", LO), OK);
+    assert_eq!(dual.leave_multicast_group("239.255.42.44", LO), OK);
 
     // IPv6-only socket: IPv4 groups refused; an IPv6 group on lo where the kernel allows it.
     let (mut v6, _) = bound("::");
     assert_eq!(
-        v6.join_multicast_group("239.255.42.42", "lo"),
+        v6.join_multicast_group("239.255.42.42", LO),
         ERR_INVALID_PARAMETER
     );
-    match v6.join_multicast_group("ff15::4242", "lo") {
-        OK => assert_eq!(v6.leave_multicast_group("ff15::4242", "lo"), OK),
+    match v6.join_multicast_group("ff15::4242", LO) {
+        OK => assert_eq!(v6.leave_multicast_group("ff15::4242", LO), OK),
         code => eprintln!("skipped IPv6 multicast join on lo: the kernel refused it (code {code})"),
     }
 
     // An unbound peer opens an unbound socket to join (Q16).
     let mut unbound = PacketPeerUdp::new();
-    assert_eq!(unbound.join_multicast_group("239.255.42.45", "lo"), OK);
+    assert_eq!(unbound.join_multicast_group("239.255.42.45", LO), OK);
     assert!(unbound.is_bound());
     for p in [&mut v4, &mut tx, &mut dual, &mut v6, &mut unbound] {
         p.close();

@@ -263,11 +263,8 @@ fn server_peer_rules() {
     let mut peer = server.take_connection().unwrap();
     assert_eq!(peer.bind(0, "*", 65536, false), ERR_ALREADY_IN_USE);
     assert_eq!(peer.connect_to_host("127.0.0.1", 9), ERR_LOCKED);
-    assert_eq!(peer.join_multicast_group("239.255.42.42", "lo"), ERR_LOCKED);
-    assert_eq!(
-        peer.leave_multicast_group("239.255.42.42", "lo"),
-        ERR_LOCKED
-    );
+    assert_eq!(peer.join_multicast_group("239.255.42.42", LO), ERR_LOCKED);
+    assert_eq!(peer.leave_multicast_group("239.255.42.42", LO), ERR_LOCKED);
     assert_eq!(peer.set_multicast_ttl(1), ERR_LOCKED);
     assert_eq!(peer.watch(Box::new(|_| {})), ERR_LOCKED);
     peer.set_broadcast_enabled(true);

@@ -9,6 +9,14 @@ use godot_udp_engine::PacketPeerUdp;
 
 pub const DEADLINE: Duration = Duration::from_secs(5);
 
+/// The loopback interface's name, as multicast calls take it.
+#[cfg(target_os = "linux")]
+pub const LO: &str = "lo";
+#[cfg(windows)]
+pub const LO: &str = "Loopback Pseudo-Interface 1";
+#[cfg(all(unix, not(target_os = "linux")))]
+pub const LO: &str = "lo0";
+
 /// Drains until at least `n` packets are queued (or the deadline passes); returns the count.
 pub fn wait_count(p: &mut PacketPeerUdp, n: i32) -> i32 {
     let deadline = Instant::now() + DEADLINE;

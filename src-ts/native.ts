@@ -111,8 +111,13 @@ export interface NativePeer {
    */
   wait(timeoutMs: number, waitId: number): Promise<number>;
   cancelWait(waitId: number): void;
-  /** Godot's blocking `wait` on the calling thread; `timeoutMs` negative = forever. */
-  waitSync(timeoutMs: number): number;
+  /**
+   * Godot's blocking `wait` on the calling thread; `timeoutMs` negative = forever. The engine
+   * polls in slices of at most 50 ms and calls `stillRunning` (a JS no-op) after each idle one: a
+   * call that fails (V8 is terminating this thread: `worker.terminate()`, or `process.exit()`
+   * ending the workers) ends the wait with ERR_SKIP, which no JS code then sees.
+   */
+  waitSync(timeoutMs: number, stillRunning?: () => void): number;
   /**
    * Event mode: calls `onReadable(status)` on the JS thread once the socket is readable (OK) or
    * failed (FAILED), then waits for `rearm()` before watching again (re-armed while data is still

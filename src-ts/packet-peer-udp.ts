@@ -576,11 +576,14 @@ export class PacketPeerUDP
 
   /**
    * Godot's blocking `wait` on the calling thread (use in worker threads or scripts: it freezes
-   * the event loop). `timeoutMs` (default: forever) gives `ERR_TIMEOUT` when it expires.
+   * the event loop). `timeoutMs` (default: forever) gives `ERR_TIMEOUT` when it expires. Results
+   * as `wait()`'s. Terminating the worker (`worker.terminate()`, or `process.exit()`, which
+   * terminates every worker) ends it within about 50 ms; it then returns `ERR_SKIP` to code that
+   * never runs, as the thread stops.
    */
   waitSync(timeoutMs?: number): GodotError {
     if (timeoutMs !== undefined) checkTimeout(timeoutMs, "timeoutMs");
-    return this.#native.waitSync(toNativeTimeout(timeoutMs));
+    return this.#native.waitSync(toNativeTimeout(timeoutMs), stillRunning);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -993,6 +996,12 @@ export class PacketPeerUDP
     }
   }
 }
+
+/**
+ * Called by the engine between the slices of a `waitSync()`: when V8 is terminating the thread
+ * (`worker.terminate()`, or `process.exit()` ending the workers) the call fails, and the wait ends.
+ */
+function stillRunning(): void {}
 
 function toNativeTimeout(timeout: number | undefined): number {
   if (timeout === undefined || timeout === Infinity) return -1;

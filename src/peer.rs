@@ -231,9 +231,23 @@ impl NativePeer {
         self.inner.cancel_wait(godot_int(wait_id));
     }
 
+    /// `still_running` (any JS function; the facade passes a no-op) is called between the
+    /// engine's poll slices: a call that fails means the environment is being torn down (a
+    /// worker terminated, `process.exit()` terminating the workers), and the wait ends with
+    /// ERR_SKIP so the thread can unwind. Without it the wait cannot be ended that way.
     #[napi(catch_unwind)]
-    pub fn wait_sync(&mut self, timeout_ms: f64) -> i32 {
-        self.inner.wait_sync(godot_int(timeout_ms))
+    pub fn wait_sync(
+        &mut self,
+        timeout_ms: f64,
+        still_running: Option<Function<'_, (), ()>>,
+    ) -> i32 {
+        let mut interrupted = || {
+            // V8 honours a pending TerminateExecution on entry to any JS function, so the call
+            // fails exactly when the thread must stop.
+            still_running.as_ref().is_some_and(|f| f.call(()).is_err())
+        };
+        self.inner
+            .wait_sync_until(godot_int(timeout_ms), &mut interrupted)
     }
 
     #[napi(catch_unwind)]

@@ -754,13 +754,23 @@ impl PacketPeerUdp {
 
     /// Godot's blocking `wait()` on the calling thread (negative timeout: forever).
     pub fn wait_sync(&mut self, timeout_ms: i64) -> i32 {
+        self.wait_sync_until(timeout_ms, &mut || false)
+    }
+
+    /// [`PacketPeerUdp::wait_sync`] that ends early with ERR_SKIP once `interrupted()` returns
+    /// true, asked between poll slices: see [`crate::wait::Readiness::wait_sync_until`].
+    pub fn wait_sync_until(
+        &mut self,
+        timeout_ms: i64,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> i32 {
         if let Some(link) = self.server_link() {
-            return link
-                .readiness()
-                .map_or(ERR_UNCONFIGURED, |r| r.wait_sync(timeout_ms));
+            return link.readiness().map_or(ERR_UNCONFIGURED, |r| {
+                r.wait_sync_until(timeout_ms, interrupted)
+            });
         }
         match self.sock.as_ref() {
-            Some(s) => s.readiness().wait_sync(timeout_ms),
+            Some(s) => s.readiness().wait_sync_until(timeout_ms, interrupted),
             None => ERR_UNCONFIGURED,
         }
     }

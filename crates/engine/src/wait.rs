@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use polling::{Event, Events, Poller};
 use tokio::sync::Notify;
@@ -34,6 +34,10 @@ use crate::sys::{self, RawSocket};
 pub type WatchCallback = Box<dyn Fn(i32) + Send + Sync>;
 
 const PENDING: i32 = i32::MIN;
+
+/// The longest single poll of a blocking [`Readiness::wait_sync_until`]: how long a close from
+/// another thread or an interruption (a worker being terminated) can go unnoticed.
+pub const WAIT_SLICE: Duration = Duration::from_millis(50);
 
 /// One pending `wait()`.
 struct WaitSlot {
@@ -164,13 +168,48 @@ impl Readiness {
 
     /// Godot's blocking `wait()` on the calling thread (negative timeout: forever).
     pub fn wait_sync(&self, timeout_ms: i64) -> i32 {
-        if self.lock().closed {
-            return ERR_UNCONFIGURED;
-        }
-        match poll_level(self.fd, timeout_ms) {
-            Level::Readable => OK,
-            Level::Error => FAILED,
-            Level::Idle => ERR_TIMEOUT,
+        self.wait_sync_until(timeout_ms, &mut || false)
+    }
+
+    /// [`Readiness::wait_sync`] that can be ended early: it polls in slices of at most
+    /// [`WAIT_SLICE`] and, after each idle slice, ends with ERR_UNCONFIGURED if the socket was
+    /// closed meanwhile (from another thread) or with ERR_SKIP if `interrupted()` says so (the
+    /// binding asks whether its JS environment is being torn down). A wait shorter than one slice
+    /// never calls `interrupted`.
+    pub fn wait_sync_until(&self, timeout_ms: i64, interrupted: &mut dyn FnMut() -> bool) -> i32 {
+        // None: forever (a negative timeout, or one too far away to represent).
+        let deadline = u64::try_from(timeout_ms)
+            .ok()
+            .and_then(|ms| Instant::now().checked_add(Duration::from_millis(ms)));
+        let slice_ms = WAIT_SLICE.as_millis() as i64;
+        loop {
+            if self.lock().closed {
+                return ERR_UNCONFIGURED;
+            }
+            let ms = match deadline {
+                None => slice_ms,
+                Some(d) => {
+                    let left = d.saturating_duration_since(Instant::now());
+                    // Rounded up: a poll never ends before the deadline it was given.
+                    (left.as_micros().div_ceil(1000) as i64).min(slice_ms)
+                }
+            };
+            let level = poll_level(self.fd, ms);
+            // Closed while polling: the descriptor may already be gone (or reused).
+            if self.lock().closed {
+                return ERR_UNCONFIGURED;
+            }
+            match level {
+                Level::Readable => return OK,
+                Level::Error => return FAILED,
+                Level::Idle => {}
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return ERR_TIMEOUT;
+            }
+            if interrupted() {
+                return ERR_SKIP;
+            }
         }
     }
 

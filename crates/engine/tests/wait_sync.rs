@@ -44,7 +44,10 @@ fn untimed_wait_sync_ends_with_err_skip_once_interrupted() {
         thread::sleep(Duration::from_millis(5));
     }
     assert!(asked.load(Ordering::SeqCst), "asked within the deadline");
-    assert!(result.try_recv().is_err(), "still waiting after being told to go on");
+    assert!(
+        result.try_recv().is_err(),
+        "still waiting after being told to go on"
+    );
     let told = Instant::now();
     stop.store(true, Ordering::SeqCst);
     assert_eq!(result.recv_timeout(DEADLINE), Ok(ERR_SKIP));
@@ -108,7 +111,9 @@ fn sliced_wait_sync_keeps_its_timeout_and_wakes_for_a_datagram() {
     // A datagram arriving after several slices ends an untimed wait with OK.
     let sent = on_thread(move || {
         thread::sleep(WAIT_SLICE * 2);
-        raw("127.0.0.1").send_to(b"late", ("127.0.0.1", port)).is_ok()
+        raw("127.0.0.1")
+            .send_to(b"late", ("127.0.0.1", port))
+            .is_ok()
     });
     let deadline = Instant::now() + DEADLINE;
     let code = p.wait_sync_until(-1, &mut || Instant::now() >= deadline);
@@ -116,5 +121,8 @@ fn sliced_wait_sync_keeps_its_timeout_and_wakes_for_a_datagram() {
     assert_eq!(sent.recv_timeout(DEADLINE), Ok(true));
     assert_eq!(p.get_available_packet_count(), 1);
     p.close();
-    assert_eq!(PacketPeerUdp::new().wait_sync_until(-1, &mut || true), ERR_UNCONFIGURED);
+    assert_eq!(
+        PacketPeerUdp::new().wait_sync_until(-1, &mut || true),
+        ERR_UNCONFIGURED
+    );
 }

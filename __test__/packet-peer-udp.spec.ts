@@ -506,13 +506,30 @@ test("putPackets sends each buffer as its own datagram, in order", async (t) => 
   t.is(sender.stats().packetsSent, 50);
 });
 
-test("setDestAddress: port is truncated to 16 bits as in Godot (P + 65536 reaches P)", async (t) => {
+test("fixed (beside Q12): setDestAddress ports outside 0..65535 are ERR_INVALID_PARAMETER, not wrapped; nothing is sent", async (t) => {
   const { peer: receiver, port } = boundPeer(t);
   const sender = newPeer(t);
-  t.is(sender.setDestAddress("127.0.0.1", port + 65536), GodotError.OK);
-  t.is(sender.putPacket(Buffer.from("wrapped")), GodotError.OK);
+  // Godot truncates the port to 16 bits when sending: each of these would reach `port` (or 4464,
+  // 65535, 0) there.
+  const outside = [70000, -1, 65536, 4294971760, port + 65536, port - 65536, port + 2 ** 32];
+  for (const bad of outside) {
+    t.is(sender.setDestAddress("127.0.0.1", bad), GodotError.ERR_INVALID_PARAMETER, `port ${bad}`);
+    t.is(sender.setDestAddress("localhost", bad), GodotError.ERR_INVALID_PARAMETER, `port ${bad}, a name`);
+    t.is(await sender.setDestAddressAsync("localhost", bad), GodotError.ERR_INVALID_PARAMETER, `async, port ${bad}`);
+  }
+  t.is(sender.putPacket(Buffer.from("wrapped")), GodotError.ERR_UNCONFIGURED, "no destination was set");
+  t.false(sender.isBound(), "nothing opened a socket");
+  // A valid destination stays as it was after a refused call.
+  t.is(sender.setDestAddress("127.0.0.1", port), GodotError.OK);
+  t.is(sender.setDestAddress("127.0.0.1", port + 65536), GodotError.ERR_INVALID_PARAMETER);
+  t.is(await sender.setDestAddressAsync("127.0.0.1", -1), GodotError.ERR_INVALID_PARAMETER);
+  t.is(sender.putPacket(Buffer.from("marker")), GodotError.OK);
   await untilCount(receiver, 1);
-  t.is(receiver.getPacket().toString(), "wrapped");
+  t.is(receiver.getPacket().toString(), "marker", "the first datagram to arrive is the marker");
+  t.is(receiver.getAvailablePacketCount(), 0);
+  // The edges are fine.
+  t.is(sender.setDestAddress("127.0.0.1", 0), GodotError.OK);
+  t.is(sender.setDestAddress("127.0.0.1", 65535), GodotError.OK);
 });
 
 test("setDestAddress resolves names ('localhost' from the hosts file); unresolvable -> ERR_CANT_RESOLVE", async (t) => {

@@ -333,12 +333,15 @@ export class PacketPeerUDP
   /**
    * Godot `set_dest_address`. IP literals never touch DNS; a name is resolved by the OS resolver
    * synchronously, blocking the event loop as Godot blocks (`ERR_CANT_RESOLVE` when it does not
-   * resolve). Prefer `setDestAddressAsync` for names. On a connected peer: no change, `OK`.
+   * resolve). Prefer `setDestAddressAsync` for names. On a connected peer: no change, `OK`. A
+   * port outside 0..65535 gives `ERR_INVALID_PARAMETER` before any lookup and changes nothing
+   * (Godot truncates it to 16 bits when sending: 70000 reaches port 4464).
    */
   setDestAddress(host: string, port: number): GodotError {
     checkString(host, "host");
     checkInteger(port, "port");
-    this.#destCalls++;
+    // A refused call changes nothing, so it does not supersede a lookup in progress either.
+    if (isPort(port)) this.#destCalls++;
     return this.#native.setDestAddress(host, port);
   }
 
@@ -348,10 +351,12 @@ export class PacketPeerUDP
    * when `setDestAddress`, `connectToHost` or another `setDestAddressAsync` was called while a
    * name was being looked up, the lookup's address is not applied (the promise still gives `OK`,
    * or `ERR_CANT_RESOLVE` if the name did not resolve), as if the calls had run one after another.
+   * A port outside 0..65535 gives `ERR_INVALID_PARAMETER` without a lookup, changing nothing.
    */
   setDestAddressAsync(host: string, port: number): Promise<GodotError> {
     checkString(host, "host");
     checkInteger(port, "port");
+    if (!isPort(port)) return Promise.resolve(GodotError.ERR_INVALID_PARAMETER);
     const call = ++this.#destCalls;
     if (host === "" || isGodotIpLiteral(host)) {
       return Promise.resolve(this.#native.setDestAddress(host, port));
@@ -1002,6 +1007,11 @@ export class PacketPeerUDP
  * (`worker.terminate()`, or `process.exit()` ending the workers) the call fails, and the wait ends.
  */
 function stillRunning(): void {}
+
+/** Whether `port` is in 0..65535 (setDestAddress refuses anything else, as the engine does). */
+function isPort(port: number): boolean {
+  return port >= 0 && port <= 65535;
+}
 
 function toNativeTimeout(timeout: number | undefined): number {
   if (timeout === undefined || timeout === Infinity) return -1;

@@ -3,7 +3,8 @@
 //!
 //! Every method checks in Godot's order and returns Godot's codes; the project decisions of §6
 //! are applied (Q4: close empties the queue; Q5: connect resets the count; Q10: recv_buf_size
-//! outside 0..2^30 is rejected; Q11/Q17: strict literals).
+//! outside 0..2^30 is rejected; Q11/Q17: strict literals; beside Q12: `set_dest_address` ports
+//! outside 0..65535 are rejected).
 
 use std::future::Future;
 use std::net::Ipv6Addr;
@@ -34,7 +35,7 @@ fn next_owner_token() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Port range check of `bind` (0–65535).
+/// Port range check of `bind` and `set_dest_address` (0–65535).
 fn port_in_range(port: i64) -> Option<u16> {
     u16::try_from(port).ok()
 }
@@ -247,6 +248,11 @@ impl PacketPeerUdp {
     }
 
     pub fn set_dest_address(&mut self, host: &str, port: i64) -> i32 {
+        // Project decision beside Q12: Godot truncates the port to 16 bits when sending (70000
+        // reaches 4464); refused here, before any name lookup.
+        let Some(port) = port_in_range(port) else {
+            return ERR_INVALID_PARAMETER;
+        };
         let Some(a) = resolve::resolve(host) else {
             return ERR_CANT_RESOLVE;
         };
@@ -255,7 +261,7 @@ impl PacketPeerUdp {
         if self.connected {
             return OK;
         }
-        self.dest = Some((a, port as u16));
+        self.dest = Some((a, port));
         OK
     }
 

@@ -306,16 +306,52 @@ fn close_empties_the_queue_and_keeps_the_destination() {
 }
 
 #[test]
-fn set_dest_address_wraps_ports_and_resolves_names() {
+fn set_dest_address_rejects_ports_outside_0_65535_and_resolves_names() {
     let (mut rx, port) = bound("127.0.0.1");
     let mut p = PacketPeerUdp::new();
-    assert_eq!(p.set_dest_address("127.0.0.1", i64::from(port) + 65536), OK);
+    // Godot truncates to 16 bits when sending (P + 65536 reaches P); a project decision beside
+    // Q12 refuses these instead.
+    let p64 = i64::from(port);
+    for bad in [
+        70000,
+        -1,
+        65536,
+        4294971760,
+        p64 + 65536,
+        p64 - 65536,
+        i64::MIN,
+    ] {
+        assert_eq!(
+            p.set_dest_address("127.0.0.1", bad),
+            ERR_INVALID_PARAMETER,
+            "{bad}"
+        );
+        // Checked before any name lookup.
+        assert_eq!(
+            p.set_dest_address("localhost", bad),
+            ERR_INVALID_PARAMETER,
+            "{bad}"
+        );
+    }
+    assert_eq!(p.put_packet(b"wrapped"), ERR_UNCONFIGURED, "no destination");
+    assert_eq!(p.set_dest_address("127.0.0.1", p64), OK);
     assert!(
         !p.is_bound(),
         "setting a destination does not open the socket"
     );
-    assert_eq!(p.put_packet(b"wrapped"), OK);
-    assert_eq!(recv(&mut rx).unwrap().0, b"wrapped");
+    assert_eq!(
+        p.set_dest_address("127.0.0.1", p64 + 65536),
+        ERR_INVALID_PARAMETER
+    );
+    assert_eq!(p.put_packet(b"marker"), OK);
+    assert_eq!(
+        recv(&mut rx).unwrap().0,
+        b"marker",
+        "the destination was kept"
+    );
+    assert_eq!(rx.get_available_packet_count(), 0);
+    assert_eq!(p.set_dest_address("127.0.0.1", 0), OK);
+    assert_eq!(p.set_dest_address("127.0.0.1", 65535), OK);
     // "localhost" comes from the hosts file (either family).
     let mut q = PacketPeerUdp::new();
     assert_eq!(q.set_dest_address("localhost", i64::from(port)), OK);

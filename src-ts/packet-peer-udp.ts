@@ -42,7 +42,10 @@ export interface PacketPeerUDPEvents {
   packet: [data: Buffer, rinfo: RemoteInfo];
   /** A socket error while delivering events (only emitted when someone listens). */
   error: [error: UDPSocketError];
-  /** `close()` closed an open socket (or ended an iteration). */
+  /**
+   * The open socket was closed (or an iteration ended): by `close()`, or by the engine when a
+   * `connectToHost` failed (Godot closes the socket then).
+   */
   close: [];
 }
 
@@ -286,7 +289,15 @@ export class PacketPeerUDP
    * can be bound again; the destination is kept (as in Godot, a later `putPacket` re-opens).
    */
   close(): void {
-    const wasOpen = this.#native.isBound();
+    this.#finishClose(this.#native.isBound());
+  }
+
+  /**
+   * close(), also run when the engine closed the socket by itself (a failed connectToHost), so
+   * that closing for any reason ends the Node layer the same way. `wasOpen`: a socket was open
+   * before (then 'close' is emitted). The native close is idempotent.
+   */
+  #finishClose(wasOpen: boolean): void {
     const hadIterators = this.#iterators > 0;
     const onServerClose = this.#onServerClose;
     this.#onServerClose = null;
@@ -309,12 +320,14 @@ export class PacketPeerUDP
   /**
    * Godot `connect_to_host` (an IP literal, no DNS): afterwards only host:port's packets are
    * received, sends go there, and `setDestAddress` no longer changes the destination. Empties the
-   * queue. A failed connect closes the socket (Godot).
+   * queue. A failed connect (`FAILED`) closes the socket (Godot, Q6), and the Node layer ends as
+   * after `close()`: `'close'` is emitted, `for await` loops end, pending waits settle.
    */
   connectToHost(host: string, port: number): GodotError {
     checkString(host, "host");
     checkInteger(port, "port");
     this.#destCalls++;
+    const wasOpen = this.#native.isBound();
     const code = this.#native.connectToHost(host, port);
     if (code === GodotError.OK) {
       // The native queue is emptied (lent packets with it).
@@ -326,7 +339,7 @@ export class PacketPeerUDP
       this.#lentConsumed = 0;
       this.#connected = false;
     }
-    this.#afterSocketChange();
+    this.#afterSocketChange(wasOpen);
     return code;
   }
 
@@ -811,12 +824,20 @@ export class PacketPeerUDP
     this.#afterSocketChange();
   }
 
-  /** After a call that may have opened or closed the socket: follow it with the watch. */
-  #afterSocketChange(): void {
+  /**
+   * After a call that may have opened or closed the socket: follow it with the watch. `wasOpen`:
+   * a socket was open before the call; if the engine closed it (a failed connectToHost closes the
+   * socket, as Godot does), the Node layer ends as after close().
+   */
+  #afterSocketChange(wasOpen = false): void {
+    if (wasOpen && !this.#native.isBound()) {
+      this.#finishClose(true);
+      return;
+    }
     // Defensive: a server peer detached natively without close() is an ordinary peer now.
     if (this.#serverPeer && this.#native.serverPeerId() < 0) this.#serverPeer = false;
     if (this.#watchGeneration !== 0 && !this.#native.isBound()) {
-      // Closed by the engine (a failed connectToHost): that watch is over.
+      // Closed by the engine while no socket counted as open: that watch is over.
       this.#watchGeneration = 0;
       this.#armed = false;
     }

@@ -65,6 +65,35 @@ test.serial("getPacket: one lendPackets per batch; getPacketError is never asked
   t.deepEqual(await countCalls(() => t.is(rx.getVar(), 42)), { lendPackets: 1 });
 });
 
+test.serial("Godot's loop (wait, then while count() > 0 getPacket()): three native calls per batch; wait() never uses the engine's reactor", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const sender = newPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  sender.putPacket(payload(0, 8)); // opens the sender's socket
+  await untilCount(rx, 1);
+  rx.getPacket();
+  const got: number[] = [];
+  const counts = await countCalls(async () => {
+    // Nothing in the OS buffer: the wait is served by the socket's libuv watch.
+    const waiting = rx.wait({ timeout: 5000 });
+    for (let i = 0; i < 50; i++) sender.putPacket(payload(i, 8));
+    t.is(await waiting, GodotError.OK);
+    while (rx.getAvailablePacketCount() > 0) got.push(rx.getPacket().readUInt32BE(0));
+  });
+  t.deepEqual(got, Array.from({ length: 50 }, (_, i) => i));
+  // The first count drains and counts, getPacket lends the batch, the counts while it lasts are
+  // answered from it, and the count that finds it spent drains again.
+  t.is(counts.lendPackets, 1);
+  t.is(counts.getAvailablePacketCount, 2);
+  t.is(counts.waitSync, 1, "one level check");
+  t.is(counts.wait, undefined, "no reactor wait");
+  // A datagram waiting in the OS buffer: wait() answers from one level check, nothing else.
+  sender.putPacket(payload(50, 8));
+  t.is(await rx.wait({ timeout: 5000 }), GodotError.OK);
+  t.deepEqual(await countCalls(() => rx.wait()), { waitSync: 1 });
+  t.is(rx.getPacket().readUInt32BE(0), 50);
+});
+
 test.serial("getPacket on a connected socket: one native getPacket per packet (each call drains)", async (t) => {
   const { peer: rx, port } = boundPeer(t);
   const sender = newPeer(t);

@@ -102,8 +102,22 @@ const scratchMeta = new Uint32Array(SCRATCH_PACKETS * META_WORDS);
 // setImmediate (then draining continues).
 const PUSH_BUDGET = 4096;
 
+// The longest delay setTimeout takes.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 let nextWaitId = 1;
 let nextWatchGeneration = 1;
+
+/**
+ * Whether a batch of `taken` packets just written to the scratch area held everything the native
+ * queue had: the engine stops early only when the metadata is full or the next datagram might not
+ * fit in what is left of the data area.
+ */
+function scratchHeldAll(taken: number): boolean {
+  const last = (taken - 1) * META_WORDS;
+  const end = scratchMeta[last]! + scratchMeta[last + 1]!;
+  return taken < SCRATCH_PACKETS && SCRATCH_BYTES - end >= MAX_DATAGRAM_BYTES;
+}
 
 /** Copies the batch `takePackets` left in the scratch area: one Buffer, one subarray per packet. */
 function readBatch(count: number): UDPPacket[] {
@@ -225,6 +239,29 @@ export class PacketPeerUDP
   /** Packets iterators took since they last yielded to the event loop (see PUSH_BUDGET). */
   #takenSinceYield = 0;
   #waiters: Array<() => void> = [];
+  /**
+   * `wait()`s served by the libuv watch (see `wait`): each is settled by the next readiness
+   * callback with its status, or by its timeout, abort or close.
+   */
+  #watchedWaits: Array<(code: GodotError) => void> = [];
+  /**
+   * A watch started for `wait()` stays in place between waits (re-arming is a flag, restarting a
+   * watch is an allocation and two epoll_ctl), unreferenced while nothing waits or listens.
+   */
+  #keepWatch = false;
+  /** `unref()` was called (and not undone by `ref()`). */
+  #userUnref = false;
+  /** What the native watch's liveness was last set to (true: keeps the process alive). */
+  #watchRefd = true;
+  /**
+   * The held batch was lent, in the code running now, while it held the whole native queue: until
+   * it runs out or this code yields, Godot's count is the packets left in it (see
+   * `getAvailablePacketCount`).
+   */
+  #batchCoversQueue = false;
+  readonly #endBatchCover = (): void => {
+    this.#batchCoversQueue = false;
+  };
   #socketErrors = 0;
   #pendingWaits = new Set<(code: GodotError) => void>();
   /**
@@ -306,6 +343,7 @@ export class PacketPeerUDP
     this.#connected = false;
     this.#watchGeneration = 0;
     this.#armed = false;
+    this.#keepWatch = false;
     this.#epoch++;
     // The native queue is emptied, lent packets with it: nothing to release.
     this.#dropBatch();
@@ -461,6 +499,15 @@ export class PacketPeerUDP
    * no socket is open or on a read error.
    */
   getAvailablePacketCount(): number {
+    // While a batch lent in the code running now held the whole queue and still has packets,
+    // they are Godot's queue: datagrams that reached the OS socket meanwhile are
+    // indistinguishable from ones still in flight, and the first count after the batch is spent
+    // or after this code yields (a microtask later) drains them. Saves a native call and a
+    // recvmmsg per packet in Godot's `while (count() > 0) get_packet()` loop.
+    if (this.#batchCoversQueue) {
+      const left = this.#batch.length - this.#batchPos;
+      if (left > 0) return left;
+    }
     this.#lastTakeEmptiedQueue = false;
     const count = this.#native.getAvailablePacketCount(this.#takeRelease());
     // A lent batch's packets are still counted natively; a popped batch's are not.
@@ -555,7 +602,9 @@ export class PacketPeerUDP
    * datagram (datagrams already drained into the queue do not count, as in Godot), `FAILED` on a
    * socket error, `ERR_UNCONFIGURED` when no socket is open or when `close()` interrupts it,
    * `ERR_TIMEOUT` after `options.timeout` ms. Aborting `options.signal` rejects with an
-   * `AbortError`. Waits run on the engine's reactor, not libuv's thread pool.
+   * `AbortError`. A socket that is readable already answers at once (one poll, no thread hop);
+   * otherwise the wait is served on Node's event loop by the socket's libuv watch (the engine's
+   * reactor serves server peers' waits, and waits after `unref()`). Never libuv's thread pool.
    */
   wait(options?: WaitOptions): Promise<GodotError> {
     checkOptions(options, "options");
@@ -564,6 +613,14 @@ export class PacketPeerUDP
     if (timeout !== undefined) checkTimeout(timeout, "options.timeout");
     if (signal !== undefined) checkAbortSignal(signal, "options.signal");
     if (signal?.aborted) return Promise.reject(abortErrorFor(signal));
+    if (!this.#serverPeer && !this.#userUnref) {
+      // Readable (or failed, or not open) now: the answer costs one poll, no thread hop.
+      const now = this.#native.waitSync(0) as GodotError;
+      if (now !== GodotError.ERR_TIMEOUT) return Promise.resolve(now);
+      if (timeout === 0) return Promise.resolve(GodotError.ERR_TIMEOUT);
+      const watched = this.#waitWatched(timeout, signal);
+      if (watched !== null) return watched;
+    }
     const id = nextWaitId++;
     const pending = this.#native.wait(toNativeTimeout(timeout), id);
     return new Promise<GodotError>((resolve, reject) => {
@@ -590,6 +647,77 @@ export class PacketPeerUDP
         () => settle(GodotError.FAILED),
       );
     });
+  }
+
+  /**
+   * A `wait()` served by the socket's libuv watch: settled by its next readiness callback (OK or
+   * FAILED), by `timeout` (ERR_TIMEOUT), by `close()` (ERR_UNCONFIGURED) or rejected by `signal`.
+   * Null when the watch cannot start (the caller then waits on the engine's reactor).
+   */
+  #waitWatched(timeout: number | undefined, signal: AbortSignal | undefined): Promise<GodotError> | null {
+    this.#keepWatch = true;
+    this.#syncWatch();
+    if (this.#watchGeneration === 0) return null;
+    return new Promise<GodotError>((resolve, reject) => {
+      let done = false;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (): void => {
+        done = true;
+        this.#pendingWaits.delete(settle);
+        const at = this.#watchedWaits.indexOf(settle);
+        if (at !== -1) this.#watchedWaits.splice(at, 1);
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        this.#syncWatchRef();
+      };
+      const settle = (code: GodotError): void => {
+        if (done) return;
+        finish();
+        resolve(code);
+      };
+      const onAbort = (): void => {
+        if (done) return;
+        finish();
+        reject(abortErrorFor(signal!));
+      };
+      // setTimeout holds at most 2^31 - 1 ms: longer timeouts are served in steps.
+      const arm = (left: number): void => {
+        const step = Math.min(left, MAX_TIMER_MS);
+        timer = setTimeout(() => {
+          if (left > step) arm(left - step);
+          else settle(GodotError.ERR_TIMEOUT);
+        }, step);
+      };
+      this.#pendingWaits.add(settle);
+      this.#watchedWaits.push(settle);
+      if (timeout !== undefined && timeout !== Infinity) arm(timeout);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#rearm();
+      this.#syncWatchRef();
+    });
+  }
+
+  /** Settles every watched `wait()` with `code`. */
+  #settleWatchedWaits(code: GodotError): void {
+    if (this.#watchedWaits.length === 0) return;
+    for (const settle of [...this.#watchedWaits]) settle(code);
+  }
+
+  /**
+   * The watch keeps the process alive only while someone waits on it (a `wait()`, a `'packet'`
+   * listener, an iterator) and `unref()` was not called.
+   */
+  #syncWatchRef(addingListeners = 0): void {
+    if (this.#watchGeneration === 0) return;
+    const keepAlive =
+      !this.#userUnref &&
+      (this.#watchedWaits.length > 0 ||
+        this.#iterators > 0 ||
+        this.listenerCount("packet") + addingListeners > 0);
+    if (keepAlive === this.#watchRefd) return;
+    this.#watchRefd = keepAlive;
+    if (keepAlive) this.#native.ref();
+    else this.#native.unref();
   }
 
   /**
@@ -633,12 +761,17 @@ export class PacketPeerUDP
 
   /** A watched socket (listener or iteration) keeps the process alive again (the default). */
   ref(): this {
+    this.#userUnref = false;
+    this.#watchRefd = true;
     this.#native.ref();
+    this.#syncWatchRef();
     return this;
   }
 
   /** A watched socket no longer keeps the process alive on its own (as `dgram`'s `unref`). */
   unref(): this {
+    this.#userUnref = true;
+    this.#watchRefd = false;
     this.#native.unref();
     return this;
   }
@@ -760,6 +893,15 @@ export class PacketPeerUDP
         this.#batch = readBatch(taken);
         this.#batchPos = 0;
         this.#batchLent = true;
+        // Within this synchronous run of code (until its microtasks), the batch stands for the
+        // whole queue (see getAvailablePacketCount). Not for a server peer: its server's routing
+        // also fills its queue, without a call here.
+        if (!this.#serverPeer && scratchHeldAll(taken)) {
+          this.#batchCoversQueue = true;
+          queueMicrotask(this.#endBatchCover);
+        } else {
+          this.#batchCoversQueue = false;
+        }
         this.#receiveError = GodotError.OK;
         return this.#shiftBatch()!.data;
       }
@@ -790,6 +932,7 @@ export class PacketPeerUDP
     this.#batch = [];
     this.#batchPos = 0;
     this.#batchLent = false;
+    this.#batchCoversQueue = false;
     this.#lentConsumed = 0;
   }
 
@@ -837,16 +980,19 @@ export class PacketPeerUDP
     // Defensive: a server peer detached natively without close() is an ordinary peer now.
     if (this.#serverPeer && this.#native.serverPeerId() < 0) this.#serverPeer = false;
     if (this.#watchGeneration !== 0 && !this.#native.isBound()) {
-      // Closed by the engine while no socket counted as open: that watch is over.
+      // Closed by the engine while no socket counted as open: that watch is over, and so are
+      // its waits.
       this.#watchGeneration = 0;
       this.#armed = false;
+      this.#settleWatchedWaits(GodotError.ERR_UNCONFIGURED);
     }
     this.#syncWatch();
   }
 
   /** Starts or stops native watching to match listeners and iterators. */
   #syncWatch(addingListeners = 0): void {
-    const want = this.listenerCount("packet") + addingListeners > 0 || this.#iterators > 0;
+    const want =
+      this.listenerCount("packet") + addingListeners > 0 || this.#iterators > 0 || this.#keepWatch;
     if (this.#serverPeer) {
       // The server watches the shared socket and routes; flush what it already routed here.
       if (want) this.#scheduleDelivery();
@@ -866,6 +1012,7 @@ export class PacketPeerUDP
       this.#armed = false;
       this.#native.unwatch();
     }
+    this.#syncWatchRef(addingListeners);
   }
 
   #onReadable(generation: number, status: number): void {
@@ -874,8 +1021,10 @@ export class PacketPeerUDP
     if (status === GodotError.ERR_UNCONFIGURED) {
       // The engine closed the socket; watching resumes if it is opened again.
       this.#watchGeneration = 0;
+      this.#settleWatchedWaits(GodotError.ERR_UNCONFIGURED);
       return;
     }
+    this.#settleWatchedWaits(status === GodotError.OK ? GodotError.OK : GodotError.FAILED);
     this.#safeDeliver();
   }
 
@@ -974,12 +1123,8 @@ export class PacketPeerUDP
       this.#batch = readBatch(taken);
       this.#batchPos = 0;
       this.#batchLent = false;
-      // The engine stops early only when the metadata is full or the next datagram might not
-      // fit in what is left of the data area: otherwise the native queue is now empty.
-      const last = (taken - 1) * META_WORDS;
-      const end = scratchMeta[last]! + scratchMeta[last + 1]!;
-      this.#lastTakeEmptiedQueue =
-        !this.#serverPeer && taken < SCRATCH_PACKETS && SCRATCH_BYTES - end >= MAX_DATAGRAM_BYTES;
+      this.#batchCoversQueue = false;
+      this.#lastTakeEmptiedQueue = !this.#serverPeer && scratchHeldAll(taken);
     }
     return taken;
   }

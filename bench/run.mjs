@@ -129,14 +129,22 @@ function receivers(godot) {
   if (udx) list.push({ name: "udx-native 'message'", key: "udx", cmd: node, args: [js("receivers/udx.mjs")] });
   if (godot) {
     for (const [mode, label] of [
-      ["drain", "godot-udp getPacket() draining (Godot loop)"],
+      ["readme", "godot-udp README loop: await wait(), while count() > 0 getPacket()"],
+      ["readme-var", "godot-udp README loop with getVar() (Variant load)"],
+      ["drain", "godot-udp getPacket() draining (Godot loop, 4096 per wake-up)"],
       ["drain-n", "godot-udp getPacket() n = count per batch"],
       ["batch", "godot-udp getPackets() batches"],
       ["event", "godot-udp 'packet' event"],
       ["iter", "godot-udp for await"],
       ["native", "native takePackets (no facade)"],
     ])
-      list.push({ name: label, key: mode, cmd: node, args: [js("receivers/godot.mjs"), "--mode", mode] });
+      list.push({
+        name: label,
+        key: mode,
+        cmd: node,
+        args: [js("receivers/godot.mjs"), "--mode", mode],
+        genArgs: mode === "readme-var" ? ["--var", "1"] : [],
+      });
   }
   return list;
 }
@@ -150,7 +158,7 @@ async function measureReceive(rx, size, gen) {
   } catch (e) {
     return { error: e.message };
   }
-  const genArgs = [...gen.args, "--host", "127.0.0.1", "--port", port, "--size", size, "--duration-ms", W.warmupMs + W.windowMs + 1500].map(String);
+  const genArgs = [...gen.args, ...(rx.genArgs ?? []), "--host", "127.0.0.1", "--port", port, "--size", size, "--duration-ms", W.warmupMs + W.windowMs + 1500].map(String);
   const g = startProcess(gen.cmd, genArgs, { cpu: TX_CPU, timeoutMs: 30000 });
   const [rr, gr] = await Promise.all([r.done, g.done]);
   return { ...rr.result, generatorPps: gr.result?.pps };

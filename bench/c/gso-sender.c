@@ -57,11 +57,17 @@ int main(int argc, char **argv) {
   double t0 = now_us(), c0 = cpu_us();
   uint64_t sent = 0, errors = 0, calls = 0;
   uint32_t seq = 0;
+  // --var 1: each datagram is a Godot Variant (an INT header, then the sequence number as the
+  // 32-bit value; the rest is padding the decoder ignores), for receivers that read with getVar.
+  int var = arg_num(argc, argv, "--var", 0) != 0;
+  size_t at = var ? 4 : 0;
+  if (var)
+    for (int i = 0; i < segs; i++) memcpy(buf + (size_t)i * size, "\x02\0\0\0", 4);
   for (;;) {
     int n = segs;
     if (limit && limit - sent < (uint64_t)n) n = (int)(limit - sent);
     for (int i = 0; i < n; i++) {
-      memcpy(buf + (size_t)i * size, &seq, 4);
+      memcpy(buf + (size_t)i * size + at, &seq, 4);
       seq++;
     }
     int ok;

@@ -1,5 +1,9 @@
 // godot-udp receivers, one per way of reading (`--mode`):
-//   drain   Godot's loop: `await peer.wait()`, then `while (getAvailablePacketCount() > 0) getPacket()`
+//   readme  the README's loop exactly: `while ((await peer.wait()) === OK)`, then
+//           `while (getAvailablePacketCount() > 0) getPacket()`, no budget per wake-up
+//   readme-var  the same with getVar() (the load is Variants: an INT header, then the sequence)
+//   drain   Godot's loop bounded per wake-up: `await peer.wait()`, then at most 4096 ×
+//           `while (getAvailablePacketCount() > 0) getPacket()`
 //   drain-n the same, asking for the count once per batch: `n = count; n times getPacket()`
 //   batch   `await peer.wait()`, then `getPackets()` (one native call per batch) until empty
 //   event   the 'packet' event (data, rinfo)
@@ -62,6 +66,22 @@ if (mode === "native") {
         meter.seq = packet.data.readUInt32LE(0);
         // Under a flood the loop may never yield to the event loop (see README): keep time here.
         if ((meter.count & 4095) === 0) meter.tick();
+      }
+    })();
+  } else if (mode === "readme" || mode === "readme-var") {
+    const useVar = mode === "readme-var";
+    (async () => {
+      while ((await peer.wait()) === OK) {
+        while (peer.getAvailablePacketCount() > 0) {
+          if (useVar) {
+            meter.seq = peer.getVar();
+          } else {
+            meter.seq = peer.getPacket().readUInt32LE(0);
+          }
+          // Under a flood this loop may never yield to the event loop: keep time here.
+          if ((++meter.count & 4095) === 0) meter.tick();
+        }
+        meter.calls++;
       }
     })();
   } else if (mode === "drain") {

@@ -23,6 +23,10 @@ pub fn run(args: &Args) -> i32 {
     let duration = args.num("--duration-ms", 3000.0) * 1e3;
     let limit = args.num("--count", 0.0) as u64;
     let pps = args.num("--pps", 0.0);
+    // `--var 1`: each datagram is a Godot Variant, an INT header then the sequence number as the
+    // 32-bit value (the rest is padding the decoder ignores), for receivers reading with getVar.
+    let var = args.num("--var", 0.0) != 0.0;
+    let at = if var { 4 } else { 0 };
 
     let mut peer = PacketPeerUdp::new();
     let code = peer.connect_to_host(host, port);
@@ -31,7 +35,13 @@ pub fn run(args: &Args) -> i32 {
         return 2;
     }
 
-    let mut buf = vec![0u8; batch * size];
+    let mut buf = vec![0u8; batch * size.max(at + 4)];
+    let size = size.max(at + 4);
+    if var {
+        for chunk in buf.chunks_mut(size) {
+            chunk[..4].copy_from_slice(&[2, 0, 0, 0]);
+        }
+    }
     let t0 = Instant::now();
     let c0 = cpu_us();
     let (mut failed_calls, mut calls) = (0u64, 0u64);
@@ -45,7 +55,7 @@ pub fn run(args: &Args) -> i32 {
         };
         let before = peer.stats().packets_sent;
         for chunk in buf.chunks_mut(size).take(n) {
-            chunk[..4].copy_from_slice(&seq.to_le_bytes());
+            chunk[at..at + 4].copy_from_slice(&seq.to_le_bytes());
             seq = seq.wrapping_add(1);
         }
         let mut slices: [&[u8]; MAX_BATCH] = [&[]; MAX_BATCH];

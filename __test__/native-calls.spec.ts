@@ -87,6 +87,18 @@ test.serial("Godot's loop (wait, then while count() > 0 getPacket()): three nati
   t.is(counts.getAvailablePacketCount, 2);
   t.is(counts.waitSync, 1, "one level check");
   t.is(counts.wait, undefined, "no reactor wait");
+  // More than one scratch area holds (512 packets): the count is asked once more per lent batch.
+  for (let i = 0; i < 600; i++) {
+    sender.putPacket(payload(i, 8));
+    // In steps the OS receive buffer holds.
+    if (i % 100 === 99) await untilCount(rx, i + 1);
+  }
+  got.length = 0;
+  const big = await countCalls(() => {
+    while (rx.getAvailablePacketCount() > 0) got.push(rx.getPacket().readUInt32BE(0));
+  });
+  t.deepEqual(got, Array.from({ length: 600 }, (_, i) => i));
+  t.deepEqual(big, { getAvailablePacketCount: 4, lendPackets: 2 });
   // A datagram waiting in the OS buffer: wait() answers from one level check, nothing else.
   sender.putPacket(payload(50, 8));
   t.is(await rx.wait({ timeout: 5000 }), GodotError.OK);

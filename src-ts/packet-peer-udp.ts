@@ -259,6 +259,8 @@ export class PacketPeerUDP
    * `getAvailablePacketCount`).
    */
   #batchCoversQueue = false;
+  /** While #batchCoversQueue: the native queue's packets not yet handed out (Godot's count). */
+  #queueLeft = 0;
   readonly #endBatchCover = (): void => {
     this.#batchCoversQueue = false;
   };
@@ -499,15 +501,12 @@ export class PacketPeerUDP
    * no socket is open or on a read error.
    */
   getAvailablePacketCount(): number {
-    // While a batch lent in the code running now held the whole queue and still has packets,
-    // they are Godot's queue: datagrams that reached the OS socket meanwhile are
-    // indistinguishable from ones still in flight, and the first count after the batch is spent
-    // or after this code yields (a microtask later) drains them. Saves a native call and a
-    // recvmmsg per packet in Godot's `while (count() > 0) get_packet()` loop.
-    if (this.#batchCoversQueue) {
-      const left = this.#batch.length - this.#batchPos;
-      if (left > 0) return left;
-    }
+    // While a batch lent in the code running now has packets, the queue's count is known
+    // (#queueLeft): datagrams that reached the OS socket meanwhile are indistinguishable from
+    // ones still in flight, and the first count after the batch is spent or after this code
+    // yields (a microtask later) drains them. Saves a native call and a recvmmsg per packet in
+    // Godot's `while (count() > 0) get_packet()` loop.
+    if (this.#batchCoversQueue && this.#batchPos < this.#batch.length) return this.#queueLeft;
     this.#lastTakeEmptiedQueue = false;
     const count = this.#native.getAvailablePacketCount(this.#takeRelease());
     // A lent batch's packets are still counted natively; a popped batch's are not.
@@ -896,11 +895,16 @@ export class PacketPeerUDP
         // Within this synchronous run of code (until its microtasks), the batch stands for the
         // whole queue (see getAvailablePacketCount). Not for a server peer: its server's routing
         // also fills its queue, without a call here.
-        if (!this.#serverPeer && scratchHeldAll(taken)) {
-          this.#batchCoversQueue = true;
-          queueMicrotask(this.#endBatchCover);
-        } else {
-          this.#batchCoversQueue = false;
+        // A batch that filled the scratch area leaves packets queued natively: one count (which
+        // drains, as Godot's) tells how many, so the count stays known through the next batches.
+        this.#batchCoversQueue = false;
+        if (!this.#serverPeer) {
+          const queued = scratchHeldAll(taken) ? taken : this.#native.getAvailablePacketCount(0);
+          if (queued >= taken) {
+            this.#queueLeft = queued;
+            this.#batchCoversQueue = true;
+            queueMicrotask(this.#endBatchCover);
+          }
         }
         this.#receiveError = GodotError.OK;
         return this.#shiftBatch()!.data;
@@ -1109,7 +1113,10 @@ export class PacketPeerUDP
     if (this.#batchPos >= this.#batch.length) return undefined;
     const packet = this.#batch[this.#batchPos]!;
     this.#batch[this.#batchPos++] = undefined as unknown as UDPPacket; // let it be collected
-    if (this.#batchLent && this.#lentConsumed++ === 0) this.#onLentConsumed?.(this);
+    if (this.#batchLent) {
+      this.#queueLeft--;
+      if (this.#lentConsumed++ === 0) this.#onLentConsumed?.(this);
+    }
     this.#packetIp = packet.address;
     this.#packetPort = packet.port;
     return packet;

@@ -165,10 +165,12 @@ test("object container types: class names become EncodedObjectAsID without full 
   const err = t.throws(() => varToBytes(new TypedArray(scriptType("user://p.gd"), []), true), { instanceOf: VariantEncodeError });
   t.is(err?.error, GodotError.ERR_UNAVAILABLE);
   t.deepEqual(back("1c0003000a0000007265733a2f2f702e67640000" + "00000000", true), new TypedArray(scriptType("res://p.gd"), []));
-  // Array[Object]: kind 1 with type OBJECT reads back as is with objects, as EncodedObjectAsID without.
-  t.deepEqual(back("1c0001001800000000000000", true), new TypedArray(builtinType(VariantType.OBJECT), []));
+  // Kind 1 with type OBJECT (Godot's objects of no class name) reads back as classType("") with
+  // objects, as EncodedObjectAsID without; it is written back as kind 1, as Godot writes it.
+  t.deepEqual(back("1c0001001800000000000000", true), new TypedArray(classType(""), []));
   t.deepEqual(back("1c0001001800000000000000"), new TypedArray(classType("EncodedObjectAsID"), []));
-  t.is(hex(back("1c0002000000000000000000", true)), "1c0001001800000000000000", "an empty class name is Object");
+  t.is(hex(back("1c0001001800000000000000", true), true), "1c0001001800000000000000");
+  t.is(hex(back("1c0002000000000000000000", true)), "1c0001001800000000000000", "an empty class name is no class name");
   const bad = t.throws(() => back("1c0003000a000000757365723a2f2f702e6764" + "00" + "00000000", true), { instanceOf: VariantDecodeError });
   t.is(bad?.error, GodotError.ERR_INVALID_DATA, "a script type must be a res:// path");
 });

@@ -9,7 +9,9 @@ import {
   varToBytes,
   VariantDecodeError,
   VariantEncodeError,
+  GODOT_VERSIONS,
   type DecodeOptions,
+  type GodotVersion,
   type Variant,
 } from "./variant/index.js";
 import { checkBoolean, checkInteger } from "./validate.js";
@@ -51,6 +53,7 @@ export abstract class PacketPeer<
   Events extends Record<keyof Events, unknown[]> = Record<never, unknown[]>,
 > extends EventEmitter<Events> {
   #encodeBufferMaxSize = DEFAULT_ENCODE_BUFFER_MAX_SIZE;
+  #godotVersion: GodotVersion = "4.4";
 
   /** Sends one packet. An empty packet sends nothing and returns `OK` (as Godot). */
   abstract putPacket(data: Uint8Array): GodotError;
@@ -82,8 +85,27 @@ export abstract class PacketPeer<
   }
 
   /**
-   * Godot's `put_var`: encodes `value` and sends the bytes as one packet. An encoding error is
-   * returned as its code; an encoding larger than `encodeBufferMaxSize` returns
+   * The Godot version `putVar` writes for (an extension; default `"4.4"`, the newest format): set
+   * `"4.0"` when the game runs Godot 4.0–4.2, `"4.3"` for Godot 4.3. Older games cannot read typed
+   * containers, so for `"4.0"` typed Arrays and Dictionaries are sent untyped (and a
+   * PackedVector4Array is refused with `ERR_INVALID_PARAMETER`), for `"4.3"` typed Dictionaries
+   * are. Reading (`getVar`) understands every version's bytes. Any other value: `TypeError`.
+   */
+  get godotVersion(): GodotVersion {
+    return this.#godotVersion;
+  }
+
+  set godotVersion(version: GodotVersion) {
+    if (!GODOT_VERSIONS.includes(version)) {
+      const shown = typeof version === "string" ? JSON.stringify(version) : String(version);
+      throw new TypeError(`godotVersion must be "4.0", "4.3" or "4.4", got ${shown}`);
+    }
+    this.#godotVersion = version;
+  }
+
+  /**
+   * Godot's `put_var`: encodes `value` (for `godotVersion`) and sends the bytes as one packet. An
+   * encoding error is returned as its code; an encoding larger than `encodeBufferMaxSize` returns
    * `ERR_OUT_OF_MEMORY` and sends nothing.
    */
   putVar(value: Variant, fullObjects = false): GodotError {
@@ -91,7 +113,11 @@ export abstract class PacketPeer<
     let bytes: Uint8Array;
     try {
       // The encoder stops at the limit (ERR_OUT_OF_MEMORY) instead of building an oversized buffer.
-      bytes = varToBytes(value, { fullObjects, maxSize: this.#encodeBufferMaxSize });
+      bytes = varToBytes(value, {
+        fullObjects,
+        maxSize: this.#encodeBufferMaxSize,
+        godotVersion: this.#godotVersion,
+      });
     } catch (err) {
       // VariantTypeError (a JS value with no Variant form) is a TypeError and propagates.
       if (err instanceof VariantEncodeError) return err.error;

@@ -227,14 +227,17 @@ function decodeContainerType(kind: number): ContainerType | null {
       const type = i32();
       if (type < 0 || type >= VARIANT_MAX) fail(GodotError.ERR_INVALID_DATA, at, `container element type ${type} out of range`);
       if (type === VariantType.NIL) return null;
-      if (type === VariantType.OBJECT && !allowObjects) return { kind: "class", className: ENCODED_OBJECT_AS_ID_CLASS };
+      if (type === VariantType.OBJECT) {
+        // Godot's objects with no class name (what its text parser makes of `Array[Object]`).
+        return { kind: "class", className: allowObjects ? "" : ENCODED_OBJECT_AS_ID_CLASS };
+      }
       return { kind: "builtin", type };
     }
     case 2: {
       const className = stringBlock();
       if (!allowObjects) return { kind: "class", className: ENCODED_OBJECT_AS_ID_CLASS };
-      // An empty class name leaves Godot with a plain Object type, which it writes as kind 1.
-      return className === "" ? { kind: "builtin", type: VariantType.OBJECT } : { kind: "class", className };
+      // An empty class name leaves Godot with objects of no class name, which it writes as kind 1.
+      return { kind: "class", className };
     }
     case 3: {
       const at = pos;

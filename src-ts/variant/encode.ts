@@ -1,13 +1,23 @@
 import { GodotError } from "../errors.js";
 import { VariantType } from "./variant-type.js";
 import { VARIANT_TAG, type MaybeTagged } from "./tag.js";
-import { ENCODED_OBJECT_AS_ID_CLASS, type ContainerType } from "./container-type.js";
+import { ENCODED_OBJECT_AS_ID_CLASS, OBJECT_CLASS, type ContainerType } from "./container-type.js";
 import { VariantEncodeError, VariantTypeError, addPathSegment, finishPath } from "./errors.js";
 import { dictionaryKeys, dictionaryValues, type Dictionary } from "./dictionary.js";
 import type { Variant } from "./types.js";
 
 // value -> bytes, exactly as Godot's encode_variant (core/io/marshalls.cpp). Values are written
 // straight into a shared slab (see SLAB_SIZE) through one DataView; nothing is allocated per value.
+
+/**
+ * The Godot version a value is written for (`EncodeOptions.godotVersion`), by what its decoder
+ * reads: `"4.0"` for Godot 4.0–4.2 (no typed containers, no PackedVector4Array), `"4.3"` (typed
+ * Arrays and PackedVector4Array, no typed Dictionaries), `"4.4"` for 4.4 and later (everything).
+ */
+export type GodotVersion = "4.0" | "4.3" | "4.4";
+
+/** The versions `godotVersion` accepts, oldest first. */
+export const GODOT_VERSIONS: readonly GodotVersion[] = ["4.0", "4.3", "4.4"];
 
 /** Options of `varToBytes` beyond Godot's `full_objects` flag. */
 export interface EncodeOptions {
@@ -23,6 +33,14 @@ export interface EncodeOptions {
    * bytes; the encoder stops as soon as it would (PacketPeer's `encode_buffer_max_size`).
    */
   maxSize?: number;
+  /**
+   * The Godot version the bytes are for (default `"4.4"`, the newest format). Older games cannot
+   * read typed containers: for `"4.0"` (Godot 4.0–4.2) typed Arrays and typed Dictionaries are
+   * written untyped, for `"4.3"` typed Dictionaries are; their elements are still converted to the
+   * container's types (an int in an `Array[float]` goes as a float). A PackedVector4Array (added in
+   * 4.3) cannot be written for `"4.0"`: `VariantEncodeError` with `ERR_INVALID_PARAMETER`.
+   */
+  godotVersion?: GodotVersion;
 }
 
 const MAX_DEPTH = 1024;
@@ -45,6 +63,9 @@ let pos = 0;
 let limit = Infinity;
 let fullObjects = false;
 let realDouble = false;
+/** The target's format: typed Arrays and PackedVector4Array from 4.3, typed Dictionaries from 4.4. */
+let typedArrays = true;
+let typedDictionaries = true;
 let busy = false;
 
 function newSlab(size: number): void {
@@ -89,6 +110,10 @@ function u32(v: number): void {
 
 function typeError(detail: string): VariantTypeError {
   return new VariantTypeError(detail);
+}
+
+function describeVersion(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : describe(v);
 }
 
 function describe(v: unknown): string {
@@ -249,10 +274,12 @@ function containerKind(ct: ContainerType | null | undefined): number {
       if (!Number.isInteger(ct.type) || ct.type < 0 || ct.type > VariantType.PACKED_VECTOR4_ARRAY) {
         throw typeError(`container type ${String(ct.type)} is not a Variant type id`);
       }
-      return ct.type === VariantType.NIL ? 0 : 1;
+      if (ct.type === VariantType.NIL) return 0;
+      // Godot's Array[Object] carries the class name "Object": it is written as a class type.
+      return ct.type === VariantType.OBJECT ? 2 : 1;
     case "class":
-      checkedString(ct.className, "a container class name");
-      return 2;
+      // No class name: Godot writes such an object type as built-in type 24 (kind 1).
+      return checkedString(ct.className, "a container class name") === "" ? 1 : 2;
     case "script":
       checkedString(ct.path, "a container script path");
       return fullObjects ? 3 : 2;
@@ -265,13 +292,20 @@ function containerBlock(ct: ContainerType | null | undefined): void {
   if (ct === null || ct === undefined) return;
   switch (ct.kind) {
     case "builtin":
-      if (ct.type !== VariantType.NIL) {
+      if (ct.type === VariantType.OBJECT) {
+        stringBlock(fullObjects ? OBJECT_CLASS : ENCODED_OBJECT_AS_ID_CLASS);
+      } else if (ct.type !== VariantType.NIL) {
         ensure(4);
         u32(ct.type);
       }
       return;
     case "class":
-      stringBlock(fullObjects ? ct.className : ENCODED_OBJECT_AS_ID_CLASS);
+      if (ct.className === "") {
+        ensure(4);
+        u32(VariantType.OBJECT);
+      } else {
+        stringBlock(fullObjects ? ct.className : ENCODED_OBJECT_AS_ID_CLASS);
+      }
       return;
     case "script":
       if (!fullObjects) {
@@ -312,8 +346,12 @@ function encodeArrayElements(items: ArrayLike<unknown>, depth: number, hint: num
 function encodeTypedArray(a: { elementType: ContainerType } & ArrayLike<unknown>, depth: number): void {
   const kind = containerKind(a.elementType);
   ensure(4);
-  u32(VariantType.ARRAY | (kind << 16));
-  containerBlock(a.elementType);
+  if (typedArrays) {
+    u32(VariantType.ARRAY | (kind << 16));
+    containerBlock(a.elementType);
+  } else {
+    u32(VariantType.ARRAY); // the target reads no element type (4.0–4.2)
+  }
   const hint = hintOf(a.elementType);
   const n = a.length;
   ensure(4);
@@ -337,9 +375,13 @@ function dictionaryHeader(count: number, keyType: ContainerType | null | undefin
   const keyKind = containerKind(keyType);
   const valueKind = containerKind(valueType);
   ensure(4);
-  u32(VariantType.DICTIONARY | (keyKind << 16) | (valueKind << 18));
-  containerBlock(keyType);
-  containerBlock(valueType);
+  if (typedDictionaries) {
+    u32(VariantType.DICTIONARY | (keyKind << 16) | (valueKind << 18));
+    containerBlock(keyType);
+    containerBlock(valueType);
+  } else {
+    u32(VariantType.DICTIONARY); // the target reads no key or value type (before 4.4)
+  }
   ensure(4);
   u32(count);
 }
@@ -770,6 +812,13 @@ function encodeTagged(v: Obj, tag: VariantType, depth: number): void {
       return;
     }
     case VariantType.PACKED_VECTOR4_ARRAY: {
+      if (!typedArrays) {
+        // Type 38 is past 4.0–4.2's VARIANT_MAX: such a game fails to decode the whole value.
+        throw new VariantEncodeError(
+          GodotError.ERR_INVALID_PARAMETER,
+          'PackedVector4Array cannot be read by Godot 4.0–4.2 (it was added in 4.3); godotVersion is "4.0"',
+        );
+      }
       const a = v as unknown as Obj[];
       ensureExact(8 + a.length * (realDouble ? 32 : 16));
       u32(realHeader(tag));
@@ -878,6 +927,7 @@ export function varToBytes(value: Variant, options: boolean | EncodeOptions = fa
   let full = false;
   let double = false;
   let maxSize = Infinity;
+  let version: GodotVersion = "4.4";
   if (typeof options === "boolean") {
     full = options;
   } else if (typeof options === "object" && options !== null && !Array.isArray(options)) {
@@ -893,12 +943,16 @@ export function varToBytes(value: Variant, options: boolean | EncodeOptions = fa
       throw new TypeError(`options.maxSize must be a number of bytes, got ${describe(options.maxSize)}`);
     }
     maxSize = options.maxSize ?? Infinity;
+    if (options.godotVersion !== undefined && !GODOT_VERSIONS.includes(options.godotVersion)) {
+      throw new TypeError(`options.godotVersion must be "4.0", "4.3" or "4.4", got ${describeVersion(options.godotVersion)}`);
+    }
+    version = options.godotVersion ?? "4.4";
   } else if (options !== undefined && options !== null) {
     // (null is accepted as "no options", as it always was.)
     throw new TypeError(`options must be a boolean or an EncodeOptions object, got ${describe(options)}`);
   }
   // A getter on a plain object could call back into the encoder: give that call its own slab.
-  const outer = busy ? { buf, dv, start, pos, limit, fullObjects, realDouble } : null;
+  const outer = busy ? { buf, dv, start, pos, limit, fullObjects, realDouble, typedArrays, typedDictionaries } : null;
   if (outer !== null) newSlab(SLAB_SIZE);
   busy = true;
   start = outer !== null ? 0 : (pos + 7) & ~7;
@@ -910,6 +964,8 @@ export function varToBytes(value: Variant, options: boolean | EncodeOptions = fa
   limit = maxSize;
   fullObjects = full;
   realDouble = double;
+  typedArrays = version !== "4.0";
+  typedDictionaries = version === "4.4";
   try {
     encodeValue(value, 0, NO_HINT);
     if (pos - start > limit) tooLarge();
@@ -928,7 +984,7 @@ export function varToBytes(value: Variant, options: boolean | EncodeOptions = fa
     }
     throw e;
   } finally {
-    if (outer !== null) ({ buf, dv, start, pos, limit, fullObjects, realDouble } = outer);
+    if (outer !== null) ({ buf, dv, start, pos, limit, fullObjects, realDouble, typedArrays, typedDictionaries } = outer);
     else busy = false;
   }
 }

@@ -70,12 +70,27 @@ export function addPathSegment(e: unknown, segment: string): void {
   if (e instanceof VariantEncodeError || e instanceof VariantTypeError) e.segments.push(segment);
 }
 
-/** Turns the collected segments into `path` and a message naming it, once, at the top. */
+/** Paths with more levels than this are shortened in messages (`path` keeps every level). */
+const MESSAGE_PATH_LEVELS = 16;
+/** How many of the outermost and of the innermost levels a shortened path shows. */
+const MESSAGE_PATH_ENDS = 4;
+
+/**
+ * Turns the collected segments into `path` and a message naming it, once, at the top. A deep path
+ * (a value 1025 levels down, a cycle) is named in the message by its first and last levels and
+ * its depth, e.g. `$[0][0][0][0]…[0][0][0][0] (1025 levels deep)`.
+ */
 export function finishPath(e: unknown): void {
   if (!(e instanceof VariantEncodeError || e instanceof VariantTypeError)) return;
-  let path = "$";
-  for (let i = e.segments.length - 1; i >= 0; i--) path += e.segments[i];
+  const outermostFirst = e.segments.slice().reverse();
+  const path = "$" + outermostFirst.join("");
   e.path = path;
+  const levels = outermostFirst.length;
+  const shown =
+    levels <= MESSAGE_PATH_LEVELS
+      ? path
+      : `$${outermostFirst.slice(0, MESSAGE_PATH_ENDS).join("")}…${outermostFirst.slice(-MESSAGE_PATH_ENDS).join("")}` +
+        ` (${levels} levels deep)`;
   e.message =
-    e instanceof VariantEncodeError ? `${errorName(e.error)} at ${path}: ${e.detail}` : `${path}: ${e.detail}`;
+    e instanceof VariantEncodeError ? `${errorName(e.error)} at ${shown}: ${e.detail}` : `${shown}: ${e.detail}`;
 }

@@ -40,7 +40,7 @@ export {
 export { builtinType, classType, scriptType, ENCODED_OBJECT_AS_ID_CLASS } from "./container-type.js";
 export type { ContainerType } from "./container-type.js";
 export { VariantDecodeError, VariantEncodeError, VariantTypeError } from "./errors.js";
-export { varToBytes } from "./encode.js";
-export type { EncodeOptions } from "./encode.js";
+export { varToBytes, GODOT_VERSIONS } from "./encode.js";
+export type { EncodeOptions, GodotVersion } from "./encode.js";
 export { bytesToVar, decodeVariant } from "./decode.js";
 export type { DecodeOptions, DecodeResult } from "./decode.js";

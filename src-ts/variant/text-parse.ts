@@ -502,6 +502,8 @@ class Parser {
   private parseContainerType(token: Token, detail: string): { type: ContainerType | null; after?: Token } {
     if (token.kind !== "identifier") this.fail(detail, token);
     const builtin = BUILTIN_TYPES.get(token.value);
+    // Godot's parser types `Array[Object]` as objects of no class name (written as type 24).
+    if (builtin === VariantType.OBJECT) return { type: classType("") };
     if (builtin !== undefined) return { type: builtinType(builtin) };
     if (token.value === "Variant") return { type: null };
     if (RESOURCE_NAMES.has(token.value)) {

@@ -97,7 +97,7 @@ function containerTypeText(t: ContainerType | null): string {
     case "builtin":
       return t.type === VariantType.NIL ? "Variant" : typeName(t.type);
     case "class":
-      return t.className;
+      return t.className === "" ? "Object" : t.className;
     case "script":
       return `Resource("${cEscapeMultiline(t.path)}")`;
   }

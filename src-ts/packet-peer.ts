@@ -79,6 +79,20 @@ export abstract class PacketPeer<
   }
 
   set encodeBufferMaxSize(value: number) {
+    this.setEncodeBufferMaxSize(value);
+  }
+
+  /** Godot's `get_encode_buffer_max_size()`: the `encodeBufferMaxSize` property. */
+  getEncodeBufferMaxSize(): number {
+    return this.#encodeBufferMaxSize;
+  }
+
+  /**
+   * Godot's `set_encode_buffer_max_size()`: sets the `encodeBufferMaxSize` property. Values below
+   * 1024 or above 268435456 are ignored (Godot prints an error); others are rounded up to a power
+   * of two. Not an integer: `TypeError`.
+   */
+  setEncodeBufferMaxSize(value: number): void {
     checkInteger(value, "encodeBufferMaxSize");
     if (value < MIN_ENCODE_BUFFER_MAX_SIZE || value > MAX_ENCODE_BUFFER_MAX_SIZE) return;
     this.#encodeBufferMaxSize = nextPowerOfTwo(value);

@@ -221,6 +221,20 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
   }
 
   set maxPendingConnections(max: number) {
+    this.setMaxPendingConnections(max);
+  }
+
+  /** Godot's `get_max_pending_connections()`: the `maxPendingConnections` property. */
+  getMaxPendingConnections(): number {
+    return this.#native.getMaxPendingConnections();
+  }
+
+  /**
+   * Godot's `set_max_pending_connections()`: sets the `maxPendingConnections` property (negative:
+   * unchanged; lowering it below the pending count discards the newest pending peers). Not an
+   * integer: `TypeError`.
+   */
+  setMaxPendingConnections(max: number): void {
     checkInteger(max, "maxPendingConnections");
     this.#native.setMaxPendingConnections(max);
   }

@@ -54,7 +54,10 @@ export interface NativePeer {
   /** Godot `close`: idempotent; settles pending waits with ERR_UNCONFIGURED and stops watching. */
   close(): void;
   connectToHost(host: string, port: number): number;
-  /** IP literals are parsed; anything else is resolved with the OS resolver (blocking, as Godot). */
+  /**
+   * IP literals are parsed; anything else is resolved with the OS resolver (blocking, as Godot). A
+   * port outside 0..65535 is ERR_INVALID_PARAMETER before any lookup (Godot wraps it).
+   */
   setDestAddress(host: string, port: number): number;
   /** Empty data: OK, nothing sent (Godot). Would-block: waits for writability, then retries. */
   putPacket(data: Uint8Array): number;

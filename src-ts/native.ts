@@ -70,7 +70,12 @@ export interface NativePeer {
    */
   getAvailablePacketCount(release?: number): number;
   /** The next queued packet, or null on failure (then getPacketError() tells why). `release`: as getAvailablePacketCount. */
-  getPacket(release?: number): Buffer | null;
+  /**
+   * `drainedNow` (optional, default false): the caller drained this socket a moment ago (a count
+   * in the same run of code), so a queued packet is served without draining again, even on a
+   * connected socket.
+   */
+  getPacket(release?: number, drainedNow?: boolean): Buffer | null;
   getPacketError(): number;
   getPacketIp(): string;
   getPacketPort(): number;

@@ -254,15 +254,16 @@ export class PacketPeerUDP
   /** What the native watch's liveness was last set to (true: keeps the process alive). */
   #watchRefd = true;
   /**
-   * The held batch was lent, in the code running now, while it held the whole native queue: until
-   * it runs out or this code yields, Godot's count is the packets left in it (see
-   * `getAvailablePacketCount`).
+   * Godot's count as known in the code running now (-1: not known): set by a native count (which
+   * drained the OS socket) or a lend, lowered by every packet handed out, forgotten when this code
+   * yields (a microtask later) and by anything that changes the queue otherwise. Never for a
+   * server peer (its server routes into its queue without a call here). Used by the count while a
+   * lent batch lasts, by a connected socket's getPacket (no second drain right after a count) and
+   * by wait() (no level check right after a count found nothing).
    */
-  #batchCoversQueue = false;
-  /** While #batchCoversQueue: the native queue's packets not yet handed out (Godot's count). */
-  #queueLeft = 0;
-  readonly #endBatchCover = (): void => {
-    this.#batchCoversQueue = false;
+  #known = -1;
+  readonly #forgetKnown = (): void => {
+    this.#known = -1;
   };
   #socketErrors = 0;
   #pendingWaits = new Set<(code: GodotError) => void>();
@@ -501,17 +502,29 @@ export class PacketPeerUDP
    * no socket is open or on a read error.
    */
   getAvailablePacketCount(): number {
-    // While a batch lent in the code running now has packets, the queue's count is known
-    // (#queueLeft): datagrams that reached the OS socket meanwhile are indistinguishable from
-    // ones still in flight, and the first count after the batch is spent or after this code
-    // yields (a microtask later) drains them. Saves a native call and a recvmmsg per packet in
-    // Godot's `while (count() > 0) get_packet()` loop.
-    if (this.#batchCoversQueue && this.#batchPos < this.#batch.length) return this.#queueLeft;
+    // While a batch lent in the code running now has packets, the count is known (#known):
+    // datagrams that reached the OS socket meanwhile are indistinguishable from ones still in
+    // flight, and the first count after the batch is spent or after this code yields (a microtask
+    // later) drains them. Saves a native call and a recvmmsg per packet in Godot's
+    // `while (count() > 0) get_packet()` loop. A count with no packet read since the last one
+    // always drains: polling the count is how a Godot program keeps the OS buffer from filling.
+    if (this.#known >= 0 && this.#batchLent && this.#batchPos < this.#batch.length) {
+      return this.#known;
+    }
     this.#lastTakeEmptiedQueue = false;
-    const count = this.#native.getAvailablePacketCount(this.#takeRelease());
+    const native = this.#native.getAvailablePacketCount(this.#takeRelease());
     // A lent batch's packets are still counted natively; a popped batch's are not.
-    if (count < 0 || this.#batchLent) return count;
-    return count + this.#batch.length - this.#batchPos;
+    const count =
+      native < 0 || this.#batchLent ? native : native + this.#batch.length - this.#batchPos;
+    if (count >= 0) this.#setKnown(count);
+    return count;
+  }
+
+  /** Records Godot's count for the code running now (see #known). */
+  #setKnown(count: number): void {
+    if (this.#serverPeer) return;
+    if (this.#known < 0) queueMicrotask(this.#forgetKnown);
+    this.#known = count;
   }
 
   /** Godot `get_packet_error`: the result of the last `getPacket()` (not changed by `getVar`). */
@@ -613,10 +626,14 @@ export class PacketPeerUDP
     if (signal !== undefined) checkAbortSignal(signal, "options.signal");
     if (signal?.aborted) return Promise.reject(abortErrorFor(signal));
     if (!this.#serverPeer && !this.#userUnref) {
-      // Readable (or failed, or not open) now: the answer costs one poll, no thread hop.
-      const now = this.#native.waitSync(0) as GodotError;
-      if (now !== GodotError.ERR_TIMEOUT) return Promise.resolve(now);
-      if (timeout === 0) return Promise.resolve(GodotError.ERR_TIMEOUT);
+      // Readable (or failed, or not open) now: the answer costs one poll, no thread hop. Not
+      // asked when a count in this run of code found nothing a moment ago (see #known): the
+      // watch reports anything newer at the event loop's next turn.
+      if (this.#known !== 0 || timeout === 0) {
+        const now = this.#native.waitSync(0) as GodotError;
+        if (now !== GodotError.ERR_TIMEOUT) return Promise.resolve(now);
+        if (timeout === 0) return Promise.resolve(GodotError.ERR_TIMEOUT);
+      }
       const watched = this.#waitWatched(timeout, signal);
       if (watched !== null) return watched;
     }
@@ -892,19 +909,12 @@ export class PacketPeerUDP
         this.#batch = readBatch(taken);
         this.#batchPos = 0;
         this.#batchLent = true;
-        // Within this synchronous run of code (until its microtasks), the batch stands for the
-        // whole queue (see getAvailablePacketCount). Not for a server peer: its server's routing
-        // also fills its queue, without a call here.
-        // A batch that filled the scratch area leaves packets queued natively: one count (which
-        // drains, as Godot's) tells how many, so the count stays known through the next batches.
-        this.#batchCoversQueue = false;
-        if (!this.#serverPeer) {
+        // The count stays known through the batch (see #known): a batch that held the whole
+        // queue is the count; one that filled the scratch area leaves packets queued natively,
+        // and one count (which drains, as Godot's) tells how many.
+        if (this.#known < taken && !this.#serverPeer) {
           const queued = scratchHeldAll(taken) ? taken : this.#native.getAvailablePacketCount(0);
-          if (queued >= taken) {
-            this.#queueLeft = queued;
-            this.#batchCoversQueue = true;
-            queueMicrotask(this.#endBatchCover);
-          }
+          if (queued >= taken) this.#setKnown(queued);
         }
         this.#receiveError = GodotError.OK;
         return this.#shiftBatch()!.data;
@@ -913,9 +923,13 @@ export class PacketPeerUDP
       this.#receiveError = taken < 0 ? GodotError.FAILED : GodotError.ERR_UNAVAILABLE;
       return null;
     }
-    const data = this.#native.getPacket(this.#takeRelease());
+    // A count in this run drained a moment ago: a queued packet needs no second drain.
+    const drainedNow = this.#known > 0;
+    const data = this.#native.getPacket(this.#takeRelease(), drainedNow);
     // A packet means OK; only a failure needs the native error code (one call less per packet).
     if (data !== null) {
+      if (drainedNow) this.#known--;
+      else this.#known = -1; // it drained: what it found is not known here
       this.#packetIp = null; // the native peer knows its sender
       this.#receiveError = GodotError.OK;
       return data;
@@ -936,7 +950,7 @@ export class PacketPeerUDP
     this.#batch = [];
     this.#batchPos = 0;
     this.#batchLent = false;
-    this.#batchCoversQueue = false;
+    this.#known = -1;
     this.#lentConsumed = 0;
   }
 
@@ -1113,10 +1127,8 @@ export class PacketPeerUDP
     if (this.#batchPos >= this.#batch.length) return undefined;
     const packet = this.#batch[this.#batchPos]!;
     this.#batch[this.#batchPos++] = undefined as unknown as UDPPacket; // let it be collected
-    if (this.#batchLent) {
-      this.#queueLeft--;
-      if (this.#lentConsumed++ === 0) this.#onLentConsumed?.(this);
-    }
+    if (this.#known > 0) this.#known--;
+    if (this.#batchLent && this.#lentConsumed++ === 0) this.#onLentConsumed?.(this);
     this.#packetIp = packet.address;
     this.#packetPort = packet.port;
     return packet;
@@ -1125,12 +1137,12 @@ export class PacketPeerUDP
   /** Takes the next batch from the native queue: its size, 0 if empty, -1 as getAvailablePacketCount. */
   #fillBatch(): number {
     this.#lastTakeEmptiedQueue = false;
+    this.#known = -1; // the take drains: what it finds is not known here
     const taken = this.#native.takePackets(scratchData, scratchMeta, this.#takeRelease());
     if (taken > 0) {
       this.#batch = readBatch(taken);
       this.#batchPos = 0;
       this.#batchLent = false;
-      this.#batchCoversQueue = false;
       this.#lastTakeEmptiedQueue = !this.#serverPeer && scratchHeldAll(taken);
     }
     return taken;

@@ -100,19 +100,22 @@ impl NativePeer {
         &mut self,
         env: &'e Env,
         release: Option<u32>,
+        drained_now: Option<bool>,
     ) -> Result<Option<BufferSlice<'e>>> {
         self.inner.release_lent(lent_count(release));
-        let taken = self.inner.get_packet(|a, b| {
-            if b.is_empty() {
-                BufferSlice::copy_from(env, a)
-            } else {
-                // The packet wraps around the end of the ring: join the two halves.
-                let mut joined = Vec::with_capacity(a.len() + b.len());
-                joined.extend_from_slice(a);
-                joined.extend_from_slice(b);
-                BufferSlice::copy_from(env, joined)
-            }
-        });
+        let taken = self
+            .inner
+            .get_packet_with(drained_now.unwrap_or(false), |a, b| {
+                if b.is_empty() {
+                    BufferSlice::copy_from(env, a)
+                } else {
+                    // The packet wraps around the end of the ring: join the two halves.
+                    let mut joined = Vec::with_capacity(a.len() + b.len());
+                    joined.extend_from_slice(a);
+                    joined.extend_from_slice(b);
+                    BufferSlice::copy_from(env, joined)
+                }
+            });
         match taken {
             Ok(buffer) => buffer.map(Some),
             Err(_) => Ok(None),

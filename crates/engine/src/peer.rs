@@ -418,7 +418,19 @@ impl PacketPeerUdp {
     /// Godot `get_packet`: hands the next packet to `f` (as one or two slices: the queue is a
     /// ring) and records the error for `packet_error()`.
     pub fn get_packet<R>(&mut self, f: impl FnOnce(&[u8], &[u8]) -> R) -> Result<R, i32> {
-        let r = self.get_packet_inner(f);
+        self.get_packet_with(false, f)
+    }
+
+    /// [`PacketPeerUdp::get_packet`]; `drained_now`: the caller drained this socket a moment ago
+    /// (a count in the same run of code), so a queued packet is served without draining again,
+    /// connected or not: a datagram or ICMP error that arrived since is indistinguishable from one
+    /// arriving a moment later. An empty queue still drains.
+    pub fn get_packet_with<R>(
+        &mut self,
+        drained_now: bool,
+        f: impl FnOnce(&[u8], &[u8]) -> R,
+    ) -> Result<R, i32> {
+        let r = self.get_packet_inner(drained_now, f);
         self.packet_error = match &r {
             Ok(_) => OK,
             Err(code) => *code,
@@ -426,8 +438,14 @@ impl PacketPeerUdp {
         r
     }
 
-    fn get_packet_inner<R>(&mut self, f: impl FnOnce(&[u8], &[u8]) -> R) -> Result<R, i32> {
-        if !self.queued_without_drain() && self.poll().is_err() {
+    fn get_packet_inner<R>(
+        &mut self,
+        drained_now: bool,
+        f: impl FnOnce(&[u8], &[u8]) -> R,
+    ) -> Result<R, i32> {
+        let serve_queued = self.queued_without_drain()
+            || (drained_now && self.server.is_none() && !self.queue.is_empty());
+        if !serve_queued && self.poll().is_err() {
             return Err(FAILED);
         }
         let popped = match self.server.as_ref() {

@@ -689,6 +689,30 @@ fn connected_socket_drains_before_every_get_packet_and_reports_icmp_with_packets
 }
 
 #[test]
+fn get_packet_with_drained_now_serves_the_queue_before_a_pending_icmp_error() {
+    let (mut target, tport) = bound("127.0.0.1");
+    let mut p = PacketPeerUdp::new();
+    assert_eq!(p.connect_to_host("127.0.0.1", i64::from(tport)), OK);
+    assert_eq!(p.put_packet(b"hello"), OK);
+    let (_, _, pport) = recv(&mut target).expect("hello");
+    target.set_dest_address("127.0.0.1", i64::from(pport));
+    assert_eq!(target.put_packet(b"one"), OK);
+    assert_eq!(wait_count(&mut p, 1), 1);
+    target.close();
+    assert_eq!(p.put_packet(b"ping"), OK);
+    assert_eq!(p.wait_sync(2000), FAILED);
+    // The caller drained a moment ago: the queued packet comes first, no second drain.
+    assert_eq!(
+        p.get_packet_with(true, |a, b| [a, b].concat()),
+        Ok(b"one".to_vec())
+    );
+    // An empty queue drains, and the pending error surfaces then.
+    assert_eq!(p.get_packet_with(true, |_, _| ()), Err(FAILED));
+    assert_eq!(p.packet_error(), FAILED);
+    p.close();
+}
+
+#[test]
 fn take_packets_layout() {
     let (mut rx, port) = bound("*");
     let v4 = raw("127.0.0.1");

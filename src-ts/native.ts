@@ -84,9 +84,11 @@ export interface NativePeer {
    * (payloads back to back) and `meta` (META_WORDS u32 per packet). `data` must hold at least
    * 65536 bytes so any datagram fits. Updates getPacketIp/getPacketPort to the last packet taken
    * and sets the packet error like getPacket. Returns the number of packets, or -1 where
-   * getAvailablePacketCount would (socket not open, read error).
+   * getAvailablePacketCount would (socket not open, read error). `rearmIfEmptied` (optional):
+   * when packets were taken and the queue is empty afterwards, re-arm the watch as `rearm()` does
+   * (the event path's next step anyway, without a second native call).
    */
-  takePackets(data: Uint8Array, meta: Uint32Array, release?: number): number;
+  takePackets(data: Uint8Array, meta: Uint32Array, release?: number, rearmIfEmptied?: boolean): number;
   /**
    * Lent batch receive: first pops the `release` oldest lent packets (handed out by an earlier
    * lendPackets and consumed by the caller since; their queue space frees only now), then works

@@ -1134,16 +1134,22 @@ export class PacketPeerUDP
     return packet;
   }
 
-  /** Takes the next batch from the native queue: its size, 0 if empty, -1 as getAvailablePacketCount. */
-  #fillBatch(): number {
+  /**
+   * Takes the next batch from the native queue: its size, 0 if empty, -1 as
+   * getAvailablePacketCount. `rearm`: the event and iterator paths, which re-arm the watch once the
+   * queue is empty; the take does it in the same native call when it empties the queue.
+   */
+  #fillBatch(rearm = false): number {
     this.#lastTakeEmptiedQueue = false;
     this.#known = -1; // the take drains: what it finds is not known here
-    const taken = this.#native.takePackets(scratchData, scratchMeta, this.#takeRelease());
+    const rearmNow = rearm && this.#watchGeneration !== 0 && !this.#armed;
+    const taken = this.#native.takePackets(scratchData, scratchMeta, this.#takeRelease(), rearmNow);
     if (taken > 0) {
       this.#batch = readBatch(taken);
       this.#batchPos = 0;
       this.#batchLent = false;
       this.#lastTakeEmptiedQueue = !this.#serverPeer && scratchHeldAll(taken);
+      if (rearmNow && this.#lastTakeEmptiedQueue) this.#armed = true;
     }
     return taken;
   }
@@ -1159,7 +1165,7 @@ export class PacketPeerUDP
       this.#lastTakeEmptiedQueue = false;
       return 0;
     }
-    return this.#fillBatch();
+    return this.#fillBatch(true);
   }
 
   #waitReadable(): Promise<void> {

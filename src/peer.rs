@@ -143,12 +143,19 @@ impl NativePeer {
         mut data: Uint8ArraySlice,
         mut meta: Uint32ArraySlice,
         release: Option<u32>,
+        rearm_if_emptied: Option<bool>,
     ) -> i32 {
         self.inner.release_lent(lent_count(release));
         // SAFETY: the JS thread is inside this call, so no JS code runs concurrently on it;
         // the views are only written within their bounds.
         let (data, meta) = unsafe { (data.as_mut(), meta.as_mut()) };
-        self.inner.take_packets(data, meta)
+        let taken = self.inner.take_packets(data, meta);
+        // The event path re-arms its watch once the queue is empty: doing it here saves it a
+        // native call per wake-up.
+        if rearm_if_emptied == Some(true) && taken > 0 && self.inner.queued() == 0 {
+            self.watcher.rearm();
+        }
+        taken
     }
 
     #[napi(catch_unwind)]

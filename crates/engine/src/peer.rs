@@ -499,6 +499,14 @@ impl PacketPeerUdp {
         self.get_available_packet_count()
     }
 
+    /// Packets in the queue now, without draining the OS socket (own or server-routed queue).
+    pub fn queued(&mut self) -> usize {
+        match self.server.as_ref() {
+            Some(link) => link.with_queue(|q, _| q.len()),
+            None => self.queue.len(),
+        }
+    }
+
     fn copy_out(&mut self, data: &mut [u8], meta: &mut [u32], pop: bool) -> i32 {
         if !self.queued_without_drain() && self.poll().is_err() {
             self.packet_error = FAILED;

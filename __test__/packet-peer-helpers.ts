@@ -4,6 +4,7 @@ import type { ExecutionContext } from "ava";
 import { networkInterfaces } from "node:os";
 import { GodotError } from "../src-ts/errors.js";
 import { PacketPeerUDP } from "../src-ts/packet-peer-udp.js";
+import { slowdown } from "./emulation.js";
 
 export const DEADLINE_MS = 5000;
 
@@ -26,13 +27,14 @@ export function boundPeer(
   return { peer, port: peer.getLocalPort() };
 }
 
-/** Resolves once `condition()` is true; rejects at the deadline with `what` in the message. */
+/** Resolves once `condition()` is true; rejects at the deadline with `what` in the message.
+ * Deadlines here are stretched by `slowdown` under emulation. */
 export async function until(
   condition: () => boolean,
   what: string,
   deadlineMs = DEADLINE_MS,
 ): Promise<void> {
-  const end = Date.now() + deadlineMs;
+  const end = Date.now() + deadlineMs * slowdown;
   while (!condition()) {
     if (Date.now() > end) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 2));
@@ -48,7 +50,7 @@ export function untilCount(peer: PacketPeerUDP, count: number, what = `${count} 
 export function withDeadline<T>(promise: Promise<T>, what: string, deadlineMs = DEADLINE_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${deadlineMs} ms: ${what}`)), deadlineMs);
+    timer = setTimeout(() => reject(new Error(`timed out after ${deadlineMs} ms: ${what}`)), deadlineMs * slowdown);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

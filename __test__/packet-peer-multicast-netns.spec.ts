@@ -7,6 +7,7 @@ import test from "ava";
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { GodotError } from "../src-ts/errors.js";
+import { QEMU_NO_MULTICAST_IF, unlessQemu } from "./emulation.js";
 
 const CHILD = join(__dirname, "fixtures", "multicast-netns-child.ts");
 const CHILD_DEADLINE_MS = 20000;
@@ -90,7 +91,7 @@ interface ChildResult {
   };
 }
 
-test("joining the same multicast group on several interfaces works, and leave on each (own network namespace)", async (t) => {
+unlessQemu(QEMU_NO_MULTICAST_IF, test)("joining the same multicast group on several interfaces works, and leave on each (own network namespace)", async (t) => {
   const args = unshareArgs();
   if (typeof args === "string") {
     t.log(`skipped: cannot create a network namespace (${args})`);

@@ -3,15 +3,17 @@ import type { ExecutionContext } from "ava";
 import { PacketPeerUDP } from "../src-ts/packet-peer-udp.js";
 import { UDPServer } from "../src-ts/udp-server.js";
 import { GodotError } from "../src-ts/errors.js";
+import { slowdown } from "./emulation.js";
 
 const TICK_MS = 2;
 
 /**
  * Runs `step` then checks `cond`, again every few milliseconds, until `cond` holds or `ms` pass.
- * Returns the last value of `cond` so the test can assert it.
+ * Returns the last value of `cond` so the test can assert it. Deadlines here are stretched by
+ * `slowdown` under emulation.
  */
 export async function until(cond: () => boolean, ms = 5000, step?: () => void): Promise<boolean> {
-  const deadline = Date.now() + ms;
+  const deadline = Date.now() + ms * slowdown;
   for (;;) {
     step?.();
     if (cond()) return true;
@@ -24,7 +26,7 @@ export async function until(cond: () => boolean, ms = 5000, step?: () => void): 
 export function withDeadline<T, U>(promise: Promise<T>, ms: number, timeout: U): Promise<T | U> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<U>((resolve) => {
-    timer = setTimeout(() => resolve(timeout), ms);
+    timer = setTimeout(() => resolve(timeout), ms * slowdown);
   });
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }

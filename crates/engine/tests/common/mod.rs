@@ -67,3 +67,23 @@ pub fn sync_with_marker(p: &mut PacketPeerUdp, to: &str, port: u16, expected_bef
     s.send_to(b"marker", (to, port)).expect("marker");
     wait_count(p, expected_before + 1)
 }
+
+/// qemu-user has no IP_MULTICAST_IF / IPV6_MULTICAST_IF (setsockopt fails with ENOPROTOOPT).
+pub const QEMU_NO_MULTICAST_IF: &str =
+    "qemu-user does not emulate the IP_MULTICAST_IF/IPV6_MULTICAST_IF socket options (ENOPROTOOPT)";
+/// qemu-user has no SO_RXQ_OVFL, so the OS drop counter stays 0.
+pub const QEMU_NO_RXQ_OVFL: &str =
+    "qemu-user does not emulate SO_RXQ_OVFL (ENOPROTOOPT), so the OS drop counter stays 0";
+
+/// Under qemu-user (`GODOT_UDP_EMULATION` is `qemu-<arch>`, set by scripts/cross-test.sh), prints
+/// why `test` cannot run there and returns true: the test then returns early. False elsewhere,
+/// natively in particular, where every test runs.
+pub fn skip_under_qemu(test: &str, reason: &str) -> bool {
+    match std::env::var("GODOT_UDP_EMULATION") {
+        Ok(emulator) if emulator.starts_with("qemu") => {
+            eprintln!("SKIPPED {test} under {emulator}: {reason}");
+            true
+        }
+        _ => false,
+    }
+}

@@ -110,6 +110,34 @@ test.serial("Godot's loop (wait, then while count() > 0 getPacket()): three nati
   t.is(rx.getPacket().readUInt32BE(0), 50);
 });
 
+test.serial("a wait() loop over 20 request/response rounds: no rearm, ref, unref or level check per round", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const sender = newPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  sender.putPacket(payload(0, 8)); // opens the sender's socket
+  await untilCount(rx, 1);
+  rx.getPacket();
+  const got: number[] = [];
+  let waits = 0;
+  const loop = (async () => {
+    while (got.length < 20 && (await rx.wait({ timeout: 5000 })) === GodotError.OK) {
+      waits++;
+      while (rx.getAvailablePacketCount() > 0) got.push(rx.getPacket().readUInt32BE(0));
+      if (got.length < 20) sender.putPacket(payload(got.length, 8)); // the next request
+    }
+  })();
+  const counts = await countCalls(async () => {
+    sender.putPacket(payload(0, 8));
+    await loop;
+  });
+  t.deepEqual(got, Array.from({ length: 20 }, (_, i) => i));
+  t.is(waits, 20);
+  // The first wait started the watch; every later one is served by the re-armed watch.
+  for (const name of ["rearm", "ref", "unref", "waitSync", "wait"]) {
+    t.true((counts[name] ?? 0) <= 1, `${name}: ${counts[name] ?? 0} calls`);
+  }
+});
+
 test.serial("getPacket on a connected socket: one native getPacket per packet (each call drains)", async (t) => {
   const { peer: rx, port } = boundPeer(t);
   const sender = newPeer(t);

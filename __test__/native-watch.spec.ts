@@ -53,6 +53,32 @@ test("one call per readiness, then nothing until rearm(), even while data stays 
   t.deepEqual(calls, [GodotError.OK, GodotError.OK, GodotError.OK]);
 });
 
+test("a callback that returns true is re-armed without rearm(); one that returns anything else is not", async (t) => {
+  const peer = peerOn(t);
+  const sender = senderTo(t, peer.getLocalPort());
+  const calls: number[] = [];
+  let answer: unknown = true;
+  t.is(
+    peer.watch((status) => {
+      calls.push(status);
+      peer.getPacket(); // drained: only a new datagram makes the socket readable again
+      return answer;
+    }),
+    GodotError.OK,
+  );
+  sender.putPacket(Buffer.from("a"));
+  await until(() => calls.length === 1, "the first call");
+  answer = 1; // truthy, but not true
+  sender.putPacket(Buffer.from("b"));
+  await until(() => calls.length === 2, "the call without rearm(): the first returned true");
+  sender.putPacket(Buffer.from("c"));
+  await loopTurns(10);
+  t.is(calls.length, 2, "returned 1, not true: not re-armed");
+  peer.rearm();
+  await until(() => calls.length === 3, "the call after rearm()");
+  t.deepEqual(calls, [GodotError.OK, GodotError.OK, GodotError.OK]);
+});
+
 test("the callback runs on the JS thread as a Node callback: its microtasks and nextTicks run right after it", async (t) => {
   const peer = peerOn(t);
   const sender = senderTo(t, peer.getLocalPort());

@@ -133,9 +133,10 @@ export interface NativePeer {
    * failed (FAILED), then waits for `rearm()` before watching again (re-armed while data is still
    * waiting, it calls again at once). `close()` ends watching with one last call carrying
    * ERR_UNCONFIGURED, made asynchronously (never from inside `close()`). Server peers cannot
-   * watch (their server does). Implemented with a libuv poll handle on Node's own loop.
+   * watch (their server does). Implemented with a libuv poll handle on Node's own loop. A
+   * callback that returns `true` is re-armed right after it (as if it had called `rearm()`).
    */
-  watch(onReadable: (status: number) => void): number;
+  watch(onReadable: (status: number) => unknown): number;
   rearm(): void;
   unwatch(): void;
   /** Whether an active watch keeps the Node process alive (default: it does). */

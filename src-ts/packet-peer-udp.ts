@@ -672,8 +672,10 @@ export class PacketPeerUDP
    */
   #waitWatched(timeout: number | undefined, signal: AbortSignal | undefined): Promise<GodotError> | null {
     this.#keepWatch = true;
-    this.#syncWatch();
-    if (this.#watchGeneration === 0) return null;
+    if (this.#watchGeneration === 0) {
+      this.#syncWatch();
+      if (this.#watchGeneration === 0) return null;
+    }
     return new Promise<GodotError>((resolve, reject) => {
       let done = false;
       let timer: NodeJS.Timeout | undefined;
@@ -684,17 +686,20 @@ export class PacketPeerUDP
         if (at !== -1) this.#watchedWaits.splice(at, 1);
         if (timer !== undefined) clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
-        this.#syncWatchRef();
       };
       const settle = (code: GodotError): void => {
         if (done) return;
         finish();
         resolve(code);
+        // After the waiter's continuation (queued by resolve, so it runs first): a loop that
+        // waits again keeps the watch referenced, with no unref/ref pair per wake-up.
+        queueMicrotask(this.#syncWatchRefNow);
       };
       const onAbort = (): void => {
         if (done) return;
         finish();
         reject(abortErrorFor(signal!));
+        queueMicrotask(this.#syncWatchRefNow);
       };
       // setTimeout holds at most 2^31 - 1 ms: longer timeouts are served in steps.
       const arm = (left: number): void => {
@@ -723,6 +728,8 @@ export class PacketPeerUDP
    * The watch keeps the process alive only while someone waits on it (a `wait()`, a `'packet'`
    * listener, an iterator) and `unref()` was not called.
    */
+  readonly #syncWatchRefNow = (): void => this.#syncWatchRef();
+
   #syncWatchRef(addingListeners = 0): void {
     if (this.#watchGeneration === 0) return;
     const keepAlive =
@@ -1033,17 +1040,24 @@ export class PacketPeerUDP
     this.#syncWatchRef(addingListeners);
   }
 
-  #onReadable(generation: number, status: number): void {
-    if (generation !== this.#watchGeneration) return; // a watch that ended before this call arrived
+  /** The watch's callback; returning true makes the binding re-arm the watch right after. */
+  #onReadable(generation: number, status: number): boolean {
+    if (generation !== this.#watchGeneration) return false; // a watch that ended before this call
     this.#armed = false;
     if (status === GodotError.ERR_UNCONFIGURED) {
       // The engine closed the socket; watching resumes if it is opened again.
       this.#watchGeneration = 0;
       this.#settleWatchedWaits(GodotError.ERR_UNCONFIGURED);
-      return;
+      return false;
     }
+    // A wait() loop waits again as soon as it has read: stay armed (the binding re-arms when
+    // this returns true), instead of a native rearm per wake-up. Should nobody wait again, the
+    // next readiness finds no waiter and leaves the watch disarmed.
+    const waited = this.#watchedWaits.length > 0;
+    if (waited) this.#armed = true;
     this.#settleWatchedWaits(status === GodotError.OK ? GodotError.OK : GodotError.FAILED);
     this.#safeDeliver();
+    return waited;
   }
 
   /** `#deliver` for callers outside user code: a throwing listener neither stalls delivery nor

@@ -189,10 +189,11 @@ impl Poll {
 
     /// Calls the JS callback with `code` from the event loop: handle scope, async context
     /// (so microtasks and nextTicks run after it, as for any Node callback), and a thrown
-    /// exception reported as uncaught.
-    fn call_js(&self, code: i32) {
+    /// exception reported as uncaught. Returns whether the callback returned `true`.
+    fn call_js(&self, code: i32) -> bool {
+        let mut rearm = false;
         if self.released.get() {
-            return;
+            return rearm;
         }
         let env = self.env;
         // SAFETY: called from libuv callbacks on the JS thread while the environment is alive
@@ -201,7 +202,7 @@ impl Poll {
         unsafe {
             let mut scope = ptr::null_mut();
             if sys::napi_open_handle_scope(env, &mut scope) != sys::Status::napi_ok {
-                return;
+                return rearm;
             }
             let mut func = ptr::null_mut();
             let mut recv = ptr::null_mut();
@@ -213,7 +214,19 @@ impl Poll {
                 && sys::napi_create_int32(env, code, &mut arg) == sys::Status::napi_ok;
             if ready {
                 let mut result = ptr::null_mut();
-                sys::napi_make_callback(env, self.async_context, recv, func, 1, &arg, &mut result);
+                let called = sys::napi_make_callback(
+                    env,
+                    self.async_context,
+                    recv,
+                    func,
+                    1,
+                    &arg,
+                    &mut result,
+                ) == sys::Status::napi_ok;
+                if called && !result.is_null() {
+                    // Not a boolean (undefined): stays false.
+                    let _ = sys::napi_get_value_bool(env, result, &mut rearm);
+                }
                 let mut pending = false;
                 if sys::napi_is_exception_pending(env, &mut pending) == sys::Status::napi_ok
                     && pending
@@ -228,6 +241,7 @@ impl Poll {
             }
             sys::napi_close_handle_scope(env, scope);
         }
+        rearm
     }
 
     /// Releases the N-API reference and async context (JS thread, live environment).
@@ -280,8 +294,12 @@ unsafe extern "C" fn on_poll(handle: *mut UvHandle, status: c_int, _events: c_in
     }
     poll.armed.set(false);
     // JS may unwatch or close from the callback: `poll` stays valid (the handle's count is only
-    // released in `on_closed`, on a later loop turn).
-    poll.call_js(if status < 0 { FAILED } else { OK });
+    // released in `on_closed`, on a later loop turn). A callback that returns `true` wants the
+    // next readiness too (a `wait()` loop that will wait again): re-armed here, saving it a
+    // native call.
+    if poll.call_js(if status < 0 { FAILED } else { OK }) {
+        poll.rearm();
+    }
 }
 
 /// libuv: the handle is closed; free it and, unless the environment is going away, make the

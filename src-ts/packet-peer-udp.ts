@@ -5,10 +5,11 @@
  */
 import type { EventEmitter } from "node:events";
 import { abortErrorFor } from "./abort-error.js";
-import { formatIpv4, formatIpv6, isGodotIpLiteral, resolveHost } from "./address.js";
+import { isGodotIpLiteral, resolveHost } from "./address.js";
 import { GodotError } from "./errors.js";
-import { META_WORDS, native, type NativePeer } from "./native.js";
+import { native, type NativePeer } from "./native.js";
 import { PacketPeer, type TakenPacket } from "./packet-peer.js";
+import { ReceiveBatch } from "./receive-batch.js";
 import { UDPSocketError } from "./udp-socket-error.js";
 import {
   checkAbortSignal,
@@ -88,15 +89,6 @@ export interface PacketPeerUDPStats {
   osDropped: number;
 }
 
-// One scratch area for every peer: takePackets fills it and the batch is copied out before any
-// user code runs, so sharing it is safe on the single JS thread (and 10,000 server peers do not
-// each hold 256 KiB).
-const SCRATCH_BYTES = 256 * 1024; // >= 65536: any datagram fits
-const SCRATCH_PACKETS = 512;
-// No queued datagram is longer (UDP over IPv6 carries at most 65527 bytes).
-const MAX_DATAGRAM_BYTES = 65536;
-const scratchData = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
-const scratchMeta = new Uint32Array(SCRATCH_PACKETS * META_WORDS);
 
 // Packets emitted per callback (or yielded by iterators) before yielding to the event loop with
 // setImmediate (then draining continues).
@@ -108,61 +100,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 let nextWaitId = 1;
 let nextWatchGeneration = 1;
 
-/**
- * Whether a batch of `taken` packets just written to the scratch area held everything the native
- * queue had: the engine stops early only when the metadata is full or the next datagram might not
- * fit in what is left of the data area.
- */
-function scratchHeldAll(taken: number): boolean {
-  const last = (taken - 1) * META_WORDS;
-  const end = scratchMeta[last]! + scratchMeta[last + 1]!;
-  return taken < SCRATCH_PACKETS && SCRATCH_BYTES - end >= MAX_DATAGRAM_BYTES;
-}
-
-/** Copies the batch `takePackets` left in the scratch area: one Buffer, one subarray per packet. */
-function readBatch(count: number): UDPPacket[] {
-  const meta = scratchMeta;
-  const last = (count - 1) * META_WORDS;
-  const start = meta[0]!;
-  const end = meta[last]! + meta[last + 1]!;
-  const block = Buffer.allocUnsafe(end - start);
-  scratchData.copy(block, 0, start, end);
-  const packets = new Array<UDPPacket>(count);
-  let v6Words: [number, number, number, number] | null = null;
-  let v6Text = "";
-  for (let i = 0; i < count; i++) {
-    const base = i * META_WORDS;
-    const offset = meta[base]! - start;
-    const size = meta[base + 1]!;
-    let address: string;
-    let family: "IPv4" | "IPv6";
-    if (meta[base + 3] === 4) {
-      address = formatIpv4(meta[base + 7]!);
-      family = "IPv4";
-    } else {
-      const a0 = meta[base + 4]!;
-      const a1 = meta[base + 5]!;
-      const a2 = meta[base + 6]!;
-      const a3 = meta[base + 7]!;
-      // Consecutive packets usually share a sender: build its text once per batch.
-      if (v6Words === null || v6Words[0] !== a0 || v6Words[1] !== a1 || v6Words[2] !== a2 || v6Words[3] !== a3) {
-        v6Words = [a0, a1, a2, a3];
-        v6Text = formatIpv6(a0, a1, a2, a3);
-      }
-      address = v6Text;
-      family = "IPv6";
-    }
-    packets[i] = {
-      // One packet (request/response traffic): the block is its payload, no view needed.
-      data: count === 1 ? block : block.subarray(offset, offset + size),
-      address,
-      family,
-      port: meta[base + 2]!,
-      size,
-    };
-  }
-  return packets;
-}
 
 // Set by the class's static block: builds a peer around a server-owned native peer.
 let wrapImpl: (
@@ -208,17 +145,8 @@ export class PacketPeerUDP
   #deliveryScheduled = false;
   /** Bumped by close(): work started before a close stops touching the peer. */
   #epoch = 0;
-  /** Packets taken from the native queue and not yet handed out (at most one batch). */
-  #batch: UDPPacket[] = [];
-  #batchPos = 0;
-  /**
-   * The batch was lent by `getPacket` (lendPackets): its packets are still in the native queue
-   * and keep their space there, as in Godot's queue, until a later native call releases the ones
-   * handed out (#lentConsumed). A batch taken by the event path (takePackets) was popped instead.
-   */
-  #batchLent = false;
-  /** Lent packets handed out since the last release: the next native call releases them first. */
-  #lentConsumed = 0;
+  /** Packets taken from the native queue and not yet handed out, and the known count. */
+  readonly #batch: ReceiveBatch;
   /**
    * Connected by connectToHost (and not closed since): getPacket drains natively on every call,
    * since Godot reports a connected socket's ICMP error from get_packet even with packets queued.
@@ -229,12 +157,6 @@ export class PacketPeerUDP
   #receiveError: GodotError = GodotError.OK;
   /** Set by a UDPServer: its poll() must release what this server peer consumed first. */
   #onLentConsumed: ((peer: PacketPeerUDP) => void) | null = null;
-  /**
-   * The last #fillBatch took everything the native queue held, and no native call refilled it
-   * since (getAvailablePacketCount and getPacket drain the OS socket into it). Not for server
-   * peers: their server refills their queue without calling them.
-   */
-  #lastTakeEmptiedQueue = false;
   #iterators = 0;
   /** Packets iterators took since they last yielded to the event loop (see PUSH_BUDGET). */
   #takenSinceYield = 0;
@@ -253,18 +175,6 @@ export class PacketPeerUDP
   #userUnref = false;
   /** What the native watch's liveness was last set to (true: keeps the process alive). */
   #watchRefd = true;
-  /**
-   * Godot's count as known in the code running now (-1: not known): set by a native count (which
-   * drained the OS socket) or a lend, lowered by every packet handed out, forgotten when this code
-   * yields (a microtask later) and by anything that changes the queue otherwise. Never for a
-   * server peer (its server routes into its queue without a call here). Used by the count while a
-   * lent batch lasts, by a connected socket's getPacket (no second drain right after a count) and
-   * by wait() (no level check right after a count found nothing).
-   */
-  #known = -1;
-  readonly #forgetKnown = (): void => {
-    this.#known = -1;
-  };
   #socketErrors = 0;
   #pendingWaits = new Set<(code: GodotError) => void>();
   /**
@@ -297,6 +207,11 @@ export class PacketPeerUDP
     super();
     this.#native = adopting ?? new native.NativePeer();
     adopting = null;
+    this.#batch = new ReceiveBatch(
+      this.#native,
+      () => this.#serverPeer,
+      () => this.#onLentConsumed?.(this),
+    );
     this.#installListenerHooks();
   }
 
@@ -349,7 +264,7 @@ export class PacketPeerUDP
     this.#keepWatch = false;
     this.#epoch++;
     // The native queue is emptied, lent packets with it: nothing to release.
-    this.#dropBatch();
+    this.#batch.drop();
     this.#iterators = 0; // iterators of the old epoch see the change and end
     this.#native.close();
     for (const settle of [...this.#pendingWaits]) settle(GodotError.ERR_UNCONFIGURED);
@@ -372,12 +287,11 @@ export class PacketPeerUDP
     const code = this.#native.connectToHost(host, port);
     if (code === GodotError.OK) {
       // The native queue is emptied (lent packets with it).
-      this.#dropBatch();
+      this.#batch.drop();
       this.#connected = true;
     } else if (code === GodotError.FAILED) {
       // The engine closed the socket and emptied its queue: lent packets are gone too.
-      if (this.#batchLent) this.#dropBatch();
-      this.#lentConsumed = 0;
+      this.#batch.dropLent();
       this.#connected = false;
     }
     this.#afterSocketChange(wasOpen);
@@ -478,17 +392,17 @@ export class PacketPeerUDP
         continue;
       }
       if (!mayTake) break;
-      const taken = this.#fillBatch();
+      const taken = this.#batch.take(false);
       if (taken < 0 && packets.length === 0) {
         this.#lastGetError = GodotError.FAILED;
         return [];
       }
       if (taken <= 0) break;
-      if (this.#lastTakeEmptiedQueue) {
+      if (this.#batch.emptied()) {
         mayTake = false;
       } else if (!counted) {
         counted = true;
-        const queued = this.#native.getAvailablePacketCount(this.#takeRelease());
+        const queued = this.#native.getAvailablePacketCount(this.#batch.takeRelease());
         if (queued < 0) mayTake = false;
         else limit = Math.min(max, packets.length + taken + queued);
       }
@@ -502,29 +416,9 @@ export class PacketPeerUDP
    * no socket is open or on a read error.
    */
   getAvailablePacketCount(): number {
-    // While a batch lent in the code running now has packets, the count is known (#known):
-    // datagrams that reached the OS socket meanwhile are indistinguishable from ones still in
-    // flight, and the first count after the batch is spent or after this code yields (a microtask
-    // later) drains them. Saves a native call and a recvmmsg per packet in Godot's
-    // `while (count() > 0) get_packet()` loop. A count with no packet read since the last one
-    // always drains: polling the count is how a Godot program keeps the OS buffer from filling.
-    if (this.#known >= 0 && this.#batchLent && this.#batchPos < this.#batch.length) {
-      return this.#known;
-    }
-    this.#lastTakeEmptiedQueue = false;
-    const native = this.#native.getAvailablePacketCount(this.#takeRelease());
-    // A lent batch's packets are still counted natively; a popped batch's are not.
-    const count =
-      native < 0 || this.#batchLent ? native : native + this.#batch.length - this.#batchPos;
-    if (count >= 0) this.#setKnown(count);
-    return count;
-  }
-
-  /** Records Godot's count for the code running now (see #known). */
-  #setKnown(count: number): void {
-    if (this.#serverPeer) return;
-    if (this.#known < 0) queueMicrotask(this.#forgetKnown);
-    this.#known = count;
+    // Within the code running now the count may be known without a native call: see
+    // ReceiveBatch.count (receive-batch.ts).
+    return this.#batch.count();
   }
 
   /** Godot `get_packet_error`: the result of the last `getPacket()` (not changed by `getVar`). */
@@ -627,9 +521,9 @@ export class PacketPeerUDP
     if (signal?.aborted) return Promise.reject(abortErrorFor(signal));
     if (!this.#serverPeer && !this.#userUnref) {
       // Readable (or failed, or not open) now: the answer costs one poll, no thread hop. Not
-      // asked when a count in this run of code found nothing a moment ago (see #known): the
+      // asked when a count in this run of code found nothing a moment ago (ReceiveBatch.known): the
       // watch reports anything newer at the event loop's next turn.
-      if (this.#known !== 0 || timeout === 0) {
+      if (this.#batch.known !== 0 || timeout === 0) {
         const now = this.#native.waitSync(0) as GodotError;
         if (now !== GodotError.ERR_TIMEOUT) return Promise.resolve(now);
         if (timeout === 0) return Promise.resolve(GodotError.ERR_TIMEOUT);
@@ -841,7 +735,7 @@ export class PacketPeerUDP
               await new Promise<void>((resolve) => setImmediate(resolve));
               continue;
             }
-            const taken = this.#fillBatchUnlessEmptied();
+            const taken = this.#takeForDelivery();
             if (taken > 0) {
               this.#takenSinceYield += taken;
               continue;
@@ -886,7 +780,7 @@ export class PacketPeerUDP
    * @internal
    */
   releaseLent(): void {
-    if (this.#lentConsumed > 0) this.#native.releaseLent(this.#takeRelease());
+    if (this.#batch.lentConsumed > 0) this.#native.releaseLent(this.#batch.takeRelease());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -909,56 +803,24 @@ export class PacketPeerUDP
       this.#receiveError = GodotError.OK;
       return held.data;
     }
-    this.#lastTakeEmptiedQueue = false;
     if (!this.#connected) {
-      const taken = this.#native.lendPackets(scratchData, scratchMeta, this.#takeRelease());
+      const taken = this.#batch.lend();
       if (taken > 0) {
-        this.#batch = readBatch(taken);
-        this.#batchPos = 0;
-        this.#batchLent = true;
-        // The count stays known through the batch (see #known): a batch that held the whole
-        // queue is the count; one that filled the scratch area leaves packets queued natively,
-        // and one count (which drains, as Godot's) tells how many.
-        if (this.#known < taken && !this.#serverPeer) {
-          const queued = scratchHeldAll(taken) ? taken : this.#native.getAvailablePacketCount(0);
-          if (queued >= taken) this.#setKnown(queued);
-        }
         this.#receiveError = GodotError.OK;
         return this.#shiftBatch()!.data;
       }
-      this.#batchLent = false;
       this.#receiveError = taken < 0 ? GodotError.FAILED : GodotError.ERR_UNAVAILABLE;
       return null;
     }
-    // A count in this run drained a moment ago: a queued packet needs no second drain.
-    const drainedNow = this.#known > 0;
-    const data = this.#native.getPacket(this.#takeRelease(), drainedNow);
+    const data = this.#batch.getConnected();
     // A packet means OK; only a failure needs the native error code (one call less per packet).
     if (data !== null) {
-      if (drainedNow) this.#known--;
-      else this.#known = -1; // it drained: what it found is not known here
       this.#packetIp = null; // the native peer knows its sender
       this.#receiveError = GodotError.OK;
       return data;
     }
     this.#receiveError = this.#native.getPacketError();
     return null;
-  }
-
-  /** The lent packets to release with the next native call (they are released by it). */
-  #takeRelease(): number {
-    const n = this.#lentConsumed;
-    this.#lentConsumed = 0;
-    return n;
-  }
-
-  /** Forgets the held batch (its lent packets left the native queue with it). */
-  #dropBatch(): void {
-    this.#batch = [];
-    this.#batchPos = 0;
-    this.#batchLent = false;
-    this.#known = -1;
-    this.#lentConsumed = 0;
   }
 
   override removeAllListeners(eventName?: unknown): this {
@@ -1118,7 +980,7 @@ export class PacketPeerUDP
           setImmediate(() => this.#safeDeliver());
           return;
         }
-        const taken = this.#fillBatchUnlessEmptied();
+        const taken = this.#takeForDelivery();
         if (taken > 0) {
           budget -= taken;
           continue;
@@ -1138,48 +1000,23 @@ export class PacketPeerUDP
 
   /** The next packet of the batch already taken from the native queue; it becomes the "last packet". */
   #shiftBatch(): UDPPacket | undefined {
-    if (this.#batchPos >= this.#batch.length) return undefined;
-    const packet = this.#batch[this.#batchPos]!;
-    this.#batch[this.#batchPos++] = undefined as unknown as UDPPacket; // let it be collected
-    if (this.#known > 0) this.#known--;
-    if (this.#batchLent && this.#lentConsumed++ === 0) this.#onLentConsumed?.(this);
-    this.#packetIp = packet.address;
-    this.#packetPort = packet.port;
+    const packet = this.#batch.shift();
+    if (packet !== undefined) {
+      this.#packetIp = packet.address;
+      this.#packetPort = packet.port;
+    }
     return packet;
   }
 
   /**
-   * Takes the next batch from the native queue: its size, 0 if empty, -1 as
-   * getAvailablePacketCount. `rearm`: the event and iterator paths, which re-arm the watch once the
-   * queue is empty; the take does it in the same native call when it empties the queue.
+   * The event and iterator paths' take (see ReceiveBatch.takeUnlessEmptied): when the watch waits
+   * for re-arming, the take that empties the queue re-arms it in the same native call.
    */
-  #fillBatch(rearm = false): number {
-    this.#lastTakeEmptiedQueue = false;
-    this.#known = -1; // the take drains: what it finds is not known here
-    const rearmNow = rearm && this.#watchGeneration !== 0 && !this.#armed;
-    const taken = this.#native.takePackets(scratchData, scratchMeta, this.#takeRelease(), rearmNow);
-    if (taken > 0) {
-      this.#batch = readBatch(taken);
-      this.#batchPos = 0;
-      this.#batchLent = false;
-      this.#lastTakeEmptiedQueue = !this.#serverPeer && scratchHeldAll(taken);
-      if (rearmNow && this.#lastTakeEmptiedQueue) this.#armed = true;
-    }
+  #takeForDelivery(): number {
+    const rearm = this.#watchGeneration !== 0 && !this.#armed;
+    const taken = this.#batch.takeUnlessEmptied(rearm);
+    if (rearm && taken > 0 && this.#batch.emptied()) this.#armed = true;
     return taken;
-  }
-
-  /**
-   * For the event and iterator paths, which re-arm the native watch when this returns 0: 0
-   * without a native call when the last take emptied the native queue (then only new datagrams in
-   * the OS socket can add packets, and the level-triggered watch reports those), saving a native
-   * call and an empty `recvmmsg` per wake-up. Otherwise #fillBatch.
-   */
-  #fillBatchUnlessEmptied(): number {
-    if (this.#lastTakeEmptiedQueue) {
-      this.#lastTakeEmptiedQueue = false;
-      return 0;
-    }
-    return this.#fillBatch(true);
   }
 
   #waitReadable(): Promise<void> {

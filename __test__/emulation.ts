@@ -38,6 +38,10 @@ export function unlessWindows<R extends Register>(reason: string, register: R): 
   return skipping(process.platform === "win32" ? `on Windows, ${reason}` : undefined, register);
 }
 
+/** Why a test of ICMP errors on a connected socket cannot pass on Windows. */
+export const WINDOWS_NO_ICMP_ERRORS =
+  "sockets are opened with SIO_UDP_CONNRESET off, as Godot does, so an ICMP port-unreachable is never reported";
+
 /** The reason qemu-user cannot run a test that sets IP_MULTICAST_IF / IPV6_MULTICAST_IF. */
 export const QEMU_NO_MULTICAST_IF =
   "qemu-user does not emulate the IP_MULTICAST_IF/IPV6_MULTICAST_IF socket options (setsockopt fails with ENOPROTOOPT)";

@@ -7,6 +7,7 @@ import { GodotError } from "../src-ts/errors.js";
 import { native, type NativePeer } from "../src-ts/native.js";
 import { until, withDeadline } from "./packet-peer-helpers.js";
 import { collectLines, exitOf } from "./child-output.js";
+import { WINDOWS_NO_ICMP_ERRORS, unlessWindows } from "./emulation.js";
 
 function peerOn(t: ExecutionContext, address = "127.0.0.1"): NativePeer {
   const peer = new native.NativePeer();
@@ -153,7 +154,7 @@ test("watch(): ERR_UNCONFIGURED when no socket is open, ERR_LOCKED for a server 
   );
 });
 
-test("a connected socket's ICMP error is reported as FAILED, and watching goes on after rearm()", async (t) => {
+unlessWindows(WINDOWS_NO_ICMP_ERRORS, test)("a connected socket's ICMP error is reported as FAILED, and watching goes on after rearm()", async (t) => {
   const gone = new native.NativePeer();
   t.is(gone.bind(0, "127.0.0.1", 65536, false), GodotError.OK);
   const closedPort = gone.getLocalPort();

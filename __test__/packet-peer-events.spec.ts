@@ -18,6 +18,7 @@ import {
   withDeadline,
 } from "./packet-peer-helpers.js";
 import { collectLines, exitOf } from "./child-output.js";
+import { WINDOWS_NO_ICMP_ERRORS, unlessWindows } from "./emulation.js";
 
 const V6 = "0:0:0:0:0:0:0:1";
 
@@ -190,7 +191,7 @@ test("close() inside a 'packet' listener stops delivery of the rest", async (t) 
   t.is(peer.getAvailablePacketCount(), -1);
 });
 
-test("'error': a connected socket's ICMP port-unreachable is reported as UDPSocketError(FAILED) and counted", async (t) => {
+unlessWindows(WINDOWS_NO_ICMP_ERRORS, test)("'error': a connected socket's ICMP port-unreachable is reported as UDPSocketError(FAILED) and counted", async (t) => {
   const closedPort = releasedPort("127.0.0.1");
   const { peer } = boundPeer(t);
   const errors: UDPSocketError[] = [];
@@ -206,7 +207,7 @@ test("'error': a connected socket's ICMP port-unreachable is reported as UDPSock
   t.true(peer.isBound(), "the socket keeps working");
 });
 
-test("socket errors without an 'error' listener are counted, not thrown; delivery goes on", async (t) => {
+unlessWindows(WINDOWS_NO_ICMP_ERRORS, test)("socket errors without an 'error' listener are counted, not thrown; delivery goes on", async (t) => {
   const closedPort = releasedPort("127.0.0.1");
   const { peer, port } = boundPeer(t);
   const got = collect(peer);

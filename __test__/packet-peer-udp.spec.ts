@@ -15,7 +15,7 @@ import {
   untilCount,
   withDeadline,
 } from "./packet-peer-helpers.js";
-import { QEMU_NO_MULTICAST_IF, unlessQemu } from "./emulation.js";
+import { QEMU_NO_MULTICAST_IF, WINDOWS_NO_ICMP_ERRORS, unlessQemu, unlessWindows, unlessWine } from "./emulation.js";
 
 const V6 = "0:0:0:0:0:0:0:1";
 
@@ -73,7 +73,10 @@ test("bind accepts Godot's IPv4 leading zeros ('0127.0.0.1', '127.000.000.001');
   t.is(peer.getPacket().toString(), "zeros");
 });
 
-test("bind to an address no interface has gives ERR_UNAVAILABLE and stays unbound", (t) => {
+unlessWine(
+  "wine binds to any address, local or not (Windows refuses with WSAEADDRNOTAVAIL)",
+  test,
+)("bind to an address no interface has gives ERR_UNAVAILABLE and stays unbound", (t) => {
   const peer = newPeer(t);
   // TEST-NET-3: never local; bind fails locally, nothing is sent.
   t.is(peer.bind(0, "203.0.113.7"), GodotError.ERR_UNAVAILABLE);
@@ -91,7 +94,10 @@ test("port in use: ERR_UNAVAILABLE for 127.0.0.1, 0.0.0.0 and '*'; the other fam
   t.is(v6.bind(port, "::1"), GodotError.OK);
 });
 
-test("bind options: reusePort lets two sockets share a port; without it the second is ERR_UNAVAILABLE", (t) => {
+unlessWindows(
+  "there is no SO_REUSEPORT: reusePort is refused (ERR_CANT_CREATE)",
+  test,
+)("bind options: reusePort lets two sockets share a port; without it the second is ERR_UNAVAILABLE", (t) => {
   const a = newPeer(t);
   t.is(a.bind(0, "127.0.0.1", 65536, { reusePort: true }), GodotError.OK);
   const port = a.getLocalPort();
@@ -102,7 +108,10 @@ test("bind options: reusePort lets two sockets share a port; without it the seco
   t.is(c.bind(port, "127.0.0.1", 65536, {}), GodotError.ERR_UNAVAILABLE);
 });
 
-test("a bind to one address receives only datagrams to that address (127.0.0.1 vs 127.0.0.2)", async (t) => {
+unlessWine(
+  "wine binds a socket bound to an interface's address to 0.0.0.0 on that interface, so 127.0.0.2 cannot take the same port (WSAEADDRINUSE; Windows allows it)",
+  test,
+)("a bind to one address receives only datagrams to that address (127.0.0.1 vs 127.0.0.2)", async (t) => {
   // Linux puts all of 127.0.0.0/8 on lo; elsewhere 127.0.0.2 may not be local.
   const probe = newPeer(t);
   const probed = probe.bind(0, "127.0.0.2");
@@ -687,7 +696,7 @@ test("connectToHost on an unbound peer opens a socket of the host's family on an
   t.is(host.getPacketPort(), peer.getLocalPort());
 });
 
-test("a connected socket that sent to a closed port reports it once: count -1, then 0 (ICMP, Linux)", async (t) => {
+unlessWindows(WINDOWS_NO_ICMP_ERRORS, test)("a connected socket that sent to a closed port reports it once: count -1, then 0 (ICMP, Linux)", async (t) => {
   const closedPort = releasedPort("127.0.0.1");
   const { peer } = boundPeer(t);
   t.is(peer.connectToHost("127.0.0.1", closedPort), GodotError.OK);

@@ -234,9 +234,20 @@ run_windows() {
   # is the same ABI whichever toolchain built the addon, so the windows-gnu build stands in for it.
   cp "$out/napi-out/godot-udp.win32-x64-gnu.node" native/godot-udp.win32-x64-msvc.node
 
+  export GODOT_UDP_EMULATION=wine
+  if [ ${#ava_args[@]} -eq 0 ]; then
+    step "cargo test -p godot-udp-engine under wine"
+    local t
+    t=$(date +%s)
+    CARGO_TARGET_DIR="$out" CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$wine" \
+      cargo test -p godot-udp-engine --target "$target" --no-fail-fast \
+      -- --show-output >"$logs/cargo-test.log" 2>&1 || true
+    node scripts/cross/summary.mjs cargo cargo "$logs/cargo-test.log" || status=1
+    echo "cargo test under wine took $(($(date +%s) - t)) s"
+  fi
+
   # tsx's esbuild under the Windows node needs esbuild.exe (see bcryptprimitives.c).
   export ESBUILD_BINARY_PATH="$esbuild"
-  export GODOT_UDP_EMULATION=wine
   run_ava "$wine $node" wine
 }
 

@@ -101,6 +101,9 @@ async fn many_sockets_wait_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn socket_error_fails_the_wait() {
+    if skip_on_windows("socket_error_fails_the_wait", WINDOWS_NO_ICMP_ERRORS) {
+        return;
+    }
     let (mut gone, closed_port) = bound("127.0.0.1");
     gone.close();
     let mut p = PacketPeerUdp::new();

@@ -87,3 +87,29 @@ pub fn skip_under_qemu(test: &str, reason: &str) -> bool {
         _ => false,
     }
 }
+
+/// Windows sockets are opened with SIO_UDP_CONNRESET off, as Godot does: no ICMP error is reported.
+pub const WINDOWS_NO_ICMP_ERRORS: &str =
+    "sockets are opened with SIO_UDP_CONNRESET off, as Godot does, so an ICMP port-unreachable is never reported";
+/// wine names the loopback adapter `lo` (the Linux name), not `Loopback Pseudo-Interface 1`.
+pub const WINE_LO_NAME: &str =
+    "wine names the loopback adapter \"lo\", as Linux does, not \"Loopback Pseudo-Interface 1\" (common::LO)";
+
+/// On Windows (native or under wine), prints why `test` cannot pass there and returns true: the
+/// test then returns early. False elsewhere.
+pub fn skip_on_windows(test: &str, reason: &str) -> bool {
+    if cfg!(windows) {
+        eprintln!("SKIPPED {test} on Windows: {reason}");
+    }
+    cfg!(windows)
+}
+
+/// Under wine (`GODOT_UDP_EMULATION=wine`, set by scripts/cross-test.sh), prints why `test`
+/// cannot pass there and returns true: the test then returns early. False elsewhere.
+pub fn skip_under_wine(test: &str, reason: &str) -> bool {
+    let wine = std::env::var("GODOT_UDP_EMULATION").is_ok_and(|e| e == "wine");
+    if wine {
+        eprintln!("SKIPPED {test} under wine: {reason}");
+    }
+    wine
+}

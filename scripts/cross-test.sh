@@ -2,17 +2,19 @@
 # Builds the addon for another target on this x86-64 Linux machine and runs the project's tests
 # there under emulation (issue 11):
 #
-#   bash scripts/cross-test.sh aarch64-unknown-linux-gnu   # qemu-user: cargo test + the ava suite
-#   bash scripts/cross-test.sh x86_64-pc-windows-gnu       # wine: the ava suite under node.exe
+#   bash scripts/cross-test.sh aarch64-unknown-linux-gnu   # qemu-user + the arm64 node (~7.5 min)
+#   bash scripts/cross-test.sh x86_64-pc-windows-gnu       # wine + the Windows node.exe (~3 min)
+#   bash scripts/cross-test.sh <target> __test__/x.spec.ts # only these ava arguments, no cargo test
 #
-# Idempotent: installs what it lacks (Debian packages, the Rust target, the official Node binary of
-# the target from the npm registry), caches downloads in $GODOT_UDP_CROSS_CACHE (default
-# ~/.cache/godot-udp-cross), builds in target/cross/<target> (never locks the host's target/), puts
-# the addon where native/binding.cjs looks for it, and runs the tests with GODOT_UDP_EMULATION set,
-# so that the tests the emulator cannot support skip themselves with the reason in their title
-# (__test__/emulation.ts; crates/engine/tests/common). Prints every failure, every skip with its
-# reason and `N passed, N failed, N skipped`; exits non-zero on any failure. Needs `npm ci` done
-# (node_modules); builds dist/ if it is missing. All test traffic stays on loopback.
+# Each runs `cargo test -p godot-udp-engine` and the ava suite on the target. Idempotent: installs
+# what it lacks (Debian packages, the Rust target, the official Node binary of the target from the
+# npm registry), caches downloads in $GODOT_UDP_CROSS_CACHE (default ~/.cache/godot-udp-cross),
+# builds in target/cross/<target> (never locks the host's target/), puts the addon where
+# native/binding.cjs looks for it, and runs the tests with GODOT_UDP_EMULATION set (qemu-aarch64,
+# wine), so that the tests the platform cannot support skip themselves with the reason in their
+# title (__test__/emulation.ts; crates/engine/tests/common). Prints every failure, every skip with
+# its reason and `N passed, N failed, N skipped`; exits non-zero on any failure. Runs `npm ci`
+# if node_modules is missing and builds dist/ if it is missing. All test traffic stays on loopback.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

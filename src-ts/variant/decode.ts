@@ -280,12 +280,16 @@ function fitElement(ct: ContainerType, value: Variant, type: VariantType): Varia
 
 /**
  * decodeValue for an element, key or value of a container, with the scalars game data is mostly
- * made of (String, 32-bit int and float, bool) decoded inline: a call saved per element. The
- * checks are decodeValue's own; anything else goes to decodeValue.
+ * made of (String, 32-bit int and float, bool) decoded inline: a call saved per element. Nested
+ * Dictionaries and Arrays go straight to their decoder, without decodeValue's large frame: a
+ * level of nesting then costs two small frames, so Godot's 1025 levels decode within V8's default
+ * stack on every architecture (arm64's frames are larger than x64's). The checks are decodeValue's
+ * own; anything else goes to decodeValue.
  */
 function decodeElement(depth: number): Variant {
   if (end - pos >= 8 && depth <= MAX_DEPTH) {
-    switch (dv.getUint32(pos, true)) {
+    const header = dv.getUint32(pos, true);
+    switch (header) {
       case VariantType.STRING:
         pos += 4;
         lastType = VariantType.STRING;
@@ -316,6 +320,19 @@ function decodeElement(depth: number): Variant {
       default:
         break;
     }
+    const type = header & 0xff;
+    if (type === VariantType.DICTIONARY) {
+      pos += 4;
+      const dict = decodeDictionary(header, depth);
+      lastType = VariantType.DICTIONARY;
+      return dict;
+    }
+    if (type === VariantType.ARRAY) {
+      pos += 4;
+      const array = decodeArray(header, depth);
+      lastType = VariantType.ARRAY;
+      return array;
+    }
   }
   return decodeValue(depth);
 }
@@ -332,7 +349,29 @@ function decodeDictionary(header: number, depth: number): Dictionary {
   const valueType = decodeContainerType((header >>> 18) & 3);
   need(4, "dictionary count");
   const count = u32() & 0x7fffffff;
-  if (keyType !== null || valueType !== null) return decodeTypedDictionary(keyType, valueType, count, depth);
+  if (keyType !== null || valueType !== null) {
+    // Typed: in this frame rather than a helper's, so that nesting costs no extra frame.
+    const typed = new Dictionary(null, { keyType, valueType });
+    for (let i = 0; i < count; i++) {
+      let key = decodeElement(depth + 1);
+      const keyWireType = lastType;
+      let value = decodeElement(depth + 1);
+      if (keyType !== null) {
+        const fitted = fitElement(keyType, key, keyWireType);
+        if (fitted === DROP) continue;
+        key = fitted;
+      }
+      if (valueType !== null && valueType.kind === "builtin") {
+        // Godot stores values unchecked; only unwrap what the value type writes back the same way.
+        if (valueType.type === VariantType.FLOAT && value instanceof Float) value = value.value;
+        else if (valueType.type === VariantType.STRING_NAME && value instanceof StringName) {
+          value = value.value;
+        }
+      }
+      typed.set(key, value);
+    }
+    return typed;
+  }
   const dict = new Dictionary();
   const stamp = (dictionaryStamp = (dictionaryStamp + 1) | 0);
   let allStamped = true;
@@ -346,32 +385,6 @@ function decodeDictionary(header: number, depth: number): Dictionary {
       continue;
     }
     if (slot < 0) allStamped = false;
-    dict.set(key, value);
-  }
-  return dict;
-}
-
-function decodeTypedDictionary(
-  keyType: ContainerType | null,
-  valueType: ContainerType | null,
-  count: number,
-  depth: number,
-): Dictionary {
-  const dict = new Dictionary(null, { keyType, valueType });
-  for (let i = 0; i < count; i++) {
-    let key = decodeElement(depth + 1);
-    const keyWireType = lastType;
-    let value = decodeElement(depth + 1);
-    if (keyType !== null) {
-      const fitted = fitElement(keyType, key, keyWireType);
-      if (fitted === DROP) continue;
-      key = fitted;
-    }
-    if (valueType !== null && valueType.kind === "builtin") {
-      // Godot stores values unchecked; only unwrap what the value type writes back the same way.
-      if (valueType.type === VariantType.FLOAT && value instanceof Float) value = value.value;
-      else if (valueType.type === VariantType.STRING_NAME && value instanceof StringName) value = value.value;
-    }
     dict.set(key, value);
   }
   return dict;

@@ -30,6 +30,20 @@ pub fn os_sock(raw: godot_udp_engine::RawSocket) -> OsSock {
     raw as OsSock
 }
 
+/// Whether a readiness libuv reports is still there. On Unix libuv polls with epoll or kqueue,
+/// level-triggered: a report is current. On Windows a poll handle is an AFD poll request that
+/// libuv submits again after each report, and it can report a readiness already consumed (a
+/// datagram drained into the queue meanwhile, as scripts/cross-test.sh found under wine): asked
+/// again with WSAPoll there.
+#[cfg(unix)]
+pub fn readiness_is_current(_sock: godot_udp_engine::RawSocket) -> bool {
+    true
+}
+#[cfg(windows)]
+pub fn readiness_is_current(sock: godot_udp_engine::RawSocket) -> bool {
+    godot_udp_engine::io::poll_level(sock, 0) != godot_udp_engine::io::Level::Idle
+}
+
 #[cfg(unix)]
 pub use linked::*;
 

@@ -292,6 +292,10 @@ unsafe extern "C" fn on_poll(handle: *mut UvHandle, status: c_int, _events: c_in
         }
         return;
     }
+    if status >= 0 && !readiness_is_current(poll.fd) {
+        // A stale report (Windows): stay armed for the next real one.
+        return;
+    }
     poll.armed.set(false);
     // JS may unwatch or close from the callback: `poll` stays valid (the handle's count is only
     // released in `on_closed`, on a later loop turn). A callback that returns `true` wants the

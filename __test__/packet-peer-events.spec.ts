@@ -385,6 +385,26 @@ test("wait({ timeout }): ERR_TIMEOUT when nothing arrives; datagrams already in 
   t.is(await peer.wait({ timeout: 0 }), GodotError.ERR_TIMEOUT);
 });
 
+test("wait() after datagrams came and were drained while nobody waited: ERR_TIMEOUT, never a stale OK from the watch", async (t) => {
+  // The watch an earlier wait() left in place saw these datagrams arrive; they were drained into
+  // the queue before the next wait(). On Windows libuv's poll request reported them again (an OK
+  // on an empty socket) until the binding confirmed each report with WSAPoll.
+  const { peer, port } = boundPeer(t);
+  const { peer: sender } = boundPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  const first = peer.wait({ timeout: DEADLINE_MS });
+  sender.putPacket(Buffer.from("first"));
+  t.is(await withDeadline(first, "the first wait"), GodotError.OK);
+  await untilCount(peer, 1);
+  peer.getPacket();
+  for (let round = 0; round < 5; round++) {
+    sender.putPacket(Buffer.from(`round ${round}`));
+    await untilCount(peer, 1); // drained from the OS socket while no wait is pending
+    t.is(await withDeadline(peer.wait({ timeout: 50 }), "timeout"), GodotError.ERR_TIMEOUT, `round ${round}`);
+    t.is(peer.getPacket().toString(), `round ${round}`);
+  }
+});
+
 test("wait() on an unbound peer: ERR_UNCONFIGURED at once", async (t) => {
   t.is(await newPeer(t).wait(), GodotError.ERR_UNCONFIGURED);
 });

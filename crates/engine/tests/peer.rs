@@ -680,6 +680,26 @@ fn lent_packets_keep_their_ring_space_until_released() {
     assert_eq!(rx.stats().packets_received, 18);
 }
 
+/// A peer connected to a target that sent it `packets` (queued) and then went away: a send from
+/// the peer made an ICMP port-unreachable pending on its socket.
+fn connected_with_icmp_pending(packets: &[&[u8]]) -> PacketPeerUdp {
+    let (mut target, tport) = bound("127.0.0.1");
+    let mut p = PacketPeerUdp::new();
+    assert_eq!(p.connect_to_host("127.0.0.1", i64::from(tport)), OK);
+    assert_eq!(p.put_packet(b"hello"), OK);
+    let (_, _, pport) = recv(&mut target).expect("hello");
+    target.set_dest_address("127.0.0.1", i64::from(pport));
+    for packet in packets {
+        assert_eq!(target.put_packet(packet), OK);
+    }
+    let n = packets.len() as i32;
+    assert_eq!(wait_count(&mut p, n), n);
+    target.close();
+    assert_eq!(p.put_packet(b"ping"), OK);
+    assert_eq!(p.wait_sync(2000), FAILED);
+    p
+}
+
 #[test]
 fn connected_socket_drains_before_every_get_packet_and_reports_icmp_with_packets_queued() {
     if skip_on_windows(
@@ -688,19 +708,7 @@ fn connected_socket_drains_before_every_get_packet_and_reports_icmp_with_packets
     ) {
         return;
     }
-    let (mut target, tport) = bound("127.0.0.1");
-    let mut p = PacketPeerUdp::new();
-    assert_eq!(p.connect_to_host("127.0.0.1", i64::from(tport)), OK);
-    assert_eq!(p.put_packet(b"hello"), OK);
-    let (_, _, pport) = recv(&mut target).expect("hello");
-    target.set_dest_address("127.0.0.1", i64::from(pport));
-    assert_eq!(target.put_packet(b"one"), OK);
-    assert_eq!(target.put_packet(b"two"), OK);
-    assert_eq!(wait_count(&mut p, 2), 2);
-    // The target goes away; a send makes an ICMP port-unreachable pending on p.
-    target.close();
-    assert_eq!(p.put_packet(b"ping"), OK);
-    assert_eq!(p.wait_sync(2000), FAILED);
+    let mut p = connected_with_icmp_pending(&[b"one", b"two"]);
     // Spec §4.6: the read error surfaces from get_packet even with packets queued.
     assert_eq!(p.get_packet(|_, _| ()), Err(FAILED));
     assert_eq!(p.get_packet(|a, b| [a, b].concat()), Ok(b"one".to_vec()));
@@ -723,17 +731,7 @@ fn get_packet_with_drained_now_serves_the_queue_before_a_pending_icmp_error() {
     ) {
         return;
     }
-    let (mut target, tport) = bound("127.0.0.1");
-    let mut p = PacketPeerUdp::new();
-    assert_eq!(p.connect_to_host("127.0.0.1", i64::from(tport)), OK);
-    assert_eq!(p.put_packet(b"hello"), OK);
-    let (_, _, pport) = recv(&mut target).expect("hello");
-    target.set_dest_address("127.0.0.1", i64::from(pport));
-    assert_eq!(target.put_packet(b"one"), OK);
-    assert_eq!(wait_count(&mut p, 1), 1);
-    target.close();
-    assert_eq!(p.put_packet(b"ping"), OK);
-    assert_eq!(p.wait_sync(2000), FAILED);
+    let mut p = connected_with_icmp_pending(&[b"one"]);
     // The caller drained a moment ago: the queued packet comes first, no second drain.
     assert_eq!(
         p.get_packet_with(true, |a, b| [a, b].concat()),

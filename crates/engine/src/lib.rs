@@ -7,6 +7,7 @@ pub mod addr;
 pub mod codes;
 pub mod iface;
 pub mod io;
+mod multicast;
 pub mod peer;
 pub mod queue;
 pub mod resolve;

@@ -78,20 +78,10 @@ impl UdpSocket {
 
     /// Extension: whether this host's own multicast sends loop back to its sockets.
     pub(crate) fn set_multicast_loopback(&self, enabled: bool) -> i32 {
-        let raw = self.raw();
-        let r = match self.family() {
-            Family::V4 => raw.set_multicast_loop_v4(enabled),
-            Family::V6Only => raw.set_multicast_loop_v6(enabled),
-            Family::DualStack => {
-                let _ = raw.set_multicast_loop_v4(enabled);
-                raw.set_multicast_loop_v6(enabled)
-            }
-        };
-        if r.is_ok() {
-            OK
-        } else {
-            FAILED
-        }
+        self.per_family(
+            |raw| raw.set_multicast_loop_v4(enabled),
+            |raw| raw.set_multicast_loop_v6(enabled),
+        )
     }
 
     /// Extension: multicast TTL (IPv4) / hop limit (IPv6), 0–255.
@@ -100,13 +90,26 @@ impl UdpSocket {
             return ERR_INVALID_PARAMETER;
         };
         let ttl = u32::from(ttl);
+        self.per_family(
+            |raw| raw.set_multicast_ttl_v4(ttl),
+            |raw| raw.set_multicast_hops_v6(ttl),
+        )
+    }
+
+    /// Sets an option with its IPv4 form, its IPv6 form, or both on a dual-stack socket (where
+    /// the IPv6 answer decides): OK, or FAILED when the OS refuses.
+    fn per_family(
+        &self,
+        v4: impl FnOnce(&socket2::Socket) -> std::io::Result<()>,
+        v6: impl FnOnce(&socket2::Socket) -> std::io::Result<()>,
+    ) -> i32 {
         let raw = self.raw();
         let r = match self.family() {
-            Family::V4 => raw.set_multicast_ttl_v4(ttl),
-            Family::V6Only => raw.set_multicast_hops_v6(ttl),
+            Family::V4 => v4(raw),
+            Family::V6Only => v6(raw),
             Family::DualStack => {
-                let _ = raw.set_multicast_ttl_v4(ttl);
-                raw.set_multicast_hops_v6(ttl)
+                let _ = v4(raw);
+                v6(raw)
             }
         };
         if r.is_ok() {

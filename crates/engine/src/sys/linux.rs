@@ -169,29 +169,24 @@ fn control(h: &libc::msghdr) -> (Option<usize>, Option<u32>) {
 
 /// SO_RXQ_OVFL: the kernel attaches the socket's drop count to received messages.
 pub fn enable_drop_count(sock: &Socket) {
-    let on: libc::c_int = 1;
-    // SAFETY: a valid option buffer of the size given, on an open socket.
-    unsafe {
-        libc::setsockopt(
-            sock.as_raw_fd(),
-            libc::SOL_SOCKET,
-            SO_RXQ_OVFL,
-            (&on as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        );
-    }
+    turn_on(sock, libc::SOL_SOCKET, SO_RXQ_OVFL);
 }
 
 /// Asks the kernel to keep GSO batches whole on receive (UDP_GRO): one buffer for many
 /// datagrams, split again by [`drain`]. Older kernels refuse; then nothing changes.
 pub fn enable_gro(sock: &Socket) {
+    turn_on(sock, libc::SOL_UDP, libc::UDP_GRO);
+}
+
+/// Sets an int socket option to 1; a refusal (an older kernel) leaves the socket as it was.
+fn turn_on(sock: &Socket, level: libc::c_int, name: libc::c_int) {
     let on: libc::c_int = 1;
     // SAFETY: a valid option buffer of the size given, on an open socket.
     unsafe {
         libc::setsockopt(
             sock.as_raw_fd(),
-            libc::SOL_UDP,
-            libc::UDP_GRO,
+            level,
+            name,
             (&on as *const libc::c_int).cast(),
             std::mem::size_of::<libc::c_int>() as libc::socklen_t,
         );

@@ -1,0 +1,3 @@
+pub fn openssl_version() -> &'static str {
+    openssl::version::version()
+}

@@ -1,0 +1,124 @@
+//! Godot's `TLSOptions` for DTLS, as OpenSSL contexts: a client that verifies the server (against
+//! a trusted chain, or the system's CA store) and its name, an unsafe client that does not, and
+//! a server with its key and certificate chain.
+
+use std::net::IpAddr;
+
+use openssl::ssl::{
+    Ssl, SslContext, SslContextBuilder, SslMethod, SslOptions, SslVerifyMode, SslVersion,
+};
+
+use crate::crypto::{CryptoKey, X509Certificate};
+use godot_udp_engine::codes::{ERR_INVALID_PARAMETER, FAILED};
+
+/// The DTLS MTU: handshake messages are fragmented to fit (a certificate chain does not fit one
+/// datagram on most paths), application records are not (see `MAX_PACKET_SIZE`). 1200 bytes pass
+/// IPv6's minimum MTU with room for headers.
+pub const DTLS_MTU: u32 = 1200;
+
+/// Godot's `TLSOptions.client` / `client_unsafe`.
+#[derive(Clone, Default)]
+pub struct ClientOptions {
+    /// Certificates to trust instead of the system's CA store.
+    pub trusted: Option<X509Certificate>,
+    /// The name the server's certificate must carry, instead of the hostname given to connect.
+    pub common_name_override: String,
+    /// `client_unsafe`: the certificate is not verified (for testing).
+    pub unsafe_client: bool,
+}
+
+impl ClientOptions {
+    fn context(&self) -> Result<SslContext, i32> {
+        let mut b = dtls_builder(SslMethod::dtls_client())?;
+        if self.unsafe_client {
+            b.set_verify(SslVerifyMode::NONE);
+        } else {
+            b.set_verify(SslVerifyMode::PEER);
+            match &self.trusted {
+                Some(chain) => {
+                    for cert in chain.chain() {
+                        b.cert_store_mut()
+                            .add_cert(cert.clone())
+                            .map_err(|_| FAILED)?;
+                    }
+                }
+                None => load_system_roots(&mut b),
+            }
+        }
+        Ok(b.build())
+    }
+
+    /// A client session for `hostname` (or the override): SNI when it is a name, and unless
+    /// unsafe, the certificate must match it.
+    pub(crate) fn session(&self, hostname: &str) -> Result<Ssl, i32> {
+        let ctx = self.context()?;
+        let mut ssl = Ssl::new(&ctx).map_err(|_| FAILED)?;
+        let name = if self.common_name_override.is_empty() {
+            hostname
+        } else {
+            self.common_name_override.as_str()
+        };
+        let ip = name.parse::<IpAddr>().ok();
+        if ip.is_none() && !name.is_empty() {
+            ssl.set_hostname(name).map_err(|_| ERR_INVALID_PARAMETER)?;
+        }
+        if !self.unsafe_client {
+            let param = ssl.param_mut();
+            match ip {
+                Some(ip) => param.set_ip(ip).map_err(|_| ERR_INVALID_PARAMETER)?,
+                None => param.set_host(name).map_err(|_| ERR_INVALID_PARAMETER)?,
+            }
+        }
+        ssl.set_mtu(DTLS_MTU).map_err(|_| FAILED)?;
+        ssl.set_connect_state();
+        Ok(ssl)
+    }
+}
+
+/// Godot's `TLSOptions.server(key, certificate)`.
+#[derive(Clone)]
+pub struct ServerOptions {
+    pub key: CryptoKey,
+    pub certificate: X509Certificate,
+}
+
+impl ServerOptions {
+    /// The server context without its cookie callbacks (the server adds them).
+    /// `ERR_INVALID_PARAMETER`: no private key, no certificate, or a key that does not match it.
+    pub(crate) fn builder(&self) -> Result<SslContextBuilder, i32> {
+        let key = self.key.private_key().ok_or(ERR_INVALID_PARAMETER)?;
+        let (leaf, rest) = self
+            .certificate
+            .chain()
+            .split_first()
+            .ok_or(ERR_INVALID_PARAMETER)?;
+        let mut b = dtls_builder(SslMethod::dtls_server())?;
+        b.set_options(SslOptions::COOKIE_EXCHANGE);
+        b.set_verify(SslVerifyMode::NONE);
+        b.set_certificate(leaf).map_err(|_| ERR_INVALID_PARAMETER)?;
+        for cert in rest {
+            b.add_extra_chain_cert(cert.clone())
+                .map_err(|_| ERR_INVALID_PARAMETER)?;
+        }
+        b.set_private_key(key).map_err(|_| ERR_INVALID_PARAMETER)?;
+        b.check_private_key().map_err(|_| ERR_INVALID_PARAMETER)?;
+        Ok(b)
+    }
+}
+
+/// DTLS 1.2 only (Godot's mbedTLS speaks nothing older), the MTU set per session rather than
+/// asked of the transport (which has no path MTU to give).
+fn dtls_builder(method: SslMethod) -> Result<SslContextBuilder, i32> {
+    let mut b = SslContext::builder(method).map_err(|_| FAILED)?;
+    b.set_min_proto_version(Some(SslVersion::DTLS1_2))
+        .map_err(|_| FAILED)?;
+    b.set_options(SslOptions::NO_QUERY_MTU);
+    Ok(b)
+}
+
+/// The system's CA certificates, where OpenSSL's usual files are (Godot also trusts the system's
+/// store by default). A machine without such files trusts nothing: pass a trusted chain then.
+fn load_system_roots(b: &mut SslContextBuilder) {
+    let probe = openssl_probe::probe();
+    let _ = b.load_verify_locations(probe.cert_file.as_deref(), probe.cert_dir.as_deref());
+}

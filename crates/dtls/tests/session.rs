@@ -1,0 +1,339 @@
+//! DTLS sessions over loopback UDP peers: handshakes with cookies, data both ways, the failure
+//! statuses, retransmission, deadlines, garbage and close_notify. Every wait is bounded.
+
+use std::net::UdpSocket as StdUdp;
+use std::time::{Duration, Instant};
+
+use godot_udp_dtls::peer::*;
+use godot_udp_dtls::{
+    ClientOptions, CryptoKey, DtlsServer, PacketPeerDtls, ServerOptions, X509Certificate,
+};
+use godot_udp_engine::codes::{ERR_INVALID_PARAMETER, ERR_UNCONFIGURED, OK};
+use godot_udp_engine::{PacketPeerUdp, UdpServer};
+
+const DEADLINE: Duration = Duration::from_secs(10);
+
+fn identity(cn: &str) -> (CryptoKey, X509Certificate) {
+    let key = CryptoKey::generate_rsa(2048).expect("keygen");
+    let cert = X509Certificate::self_signed(
+        &key,
+        &format!("CN={cn},O=godot-udp tests,C=IT"),
+        "20140101000000",
+        "20340101000000",
+    )
+    .unwrap();
+    (key, cert)
+}
+
+/// A listening UDPServer with a DTLSServer, and the sessions it accepted (with their UDP peers).
+struct Server {
+    udp: UdpServer,
+    dtls: DtlsServer,
+    peers: Vec<(PacketPeerUdp, PacketPeerDtls)>,
+}
+
+impl Server {
+    fn new(key: &CryptoKey, cert: &X509Certificate) -> Server {
+        let mut udp = UdpServer::new();
+        assert_eq!(udp.listen(0, "127.0.0.1", false), OK);
+        let mut dtls = DtlsServer::new();
+        let options = ServerOptions {
+            key: key.clone(),
+            certificate: cert.clone(),
+        };
+        assert_eq!(dtls.setup(&options), OK);
+        Server {
+            udp,
+            dtls,
+            peers: Vec::new(),
+        }
+    }
+
+    fn port(&self) -> u16 {
+        self.udp.local_port()
+    }
+
+    /// Godot's DTLSServer loop: take every new connection, keep those still handshaking.
+    fn step(&mut self) {
+        self.udp.poll();
+        while self.udp.is_connection_available() {
+            let mut udp = self.udp.take_connection().unwrap();
+            let mut dtls = PacketPeerDtls::new();
+            self.dtls.take_connection(&mut udp, &mut dtls);
+            if dtls.status() == STATUS_HANDSHAKING {
+                self.peers.push((udp, dtls));
+            }
+        }
+        for (udp, dtls) in &mut self.peers {
+            dtls.poll(udp);
+        }
+    }
+}
+
+fn client(port: u16, hostname: &str, options: &ClientOptions) -> (PacketPeerUdp, PacketPeerDtls) {
+    let mut udp = PacketPeerUdp::new();
+    assert_eq!(udp.connect_to_host("127.0.0.1", port as i64), OK);
+    let mut dtls = PacketPeerDtls::new();
+    assert_eq!(dtls.connect_to_peer(&mut udp, hostname, options), OK);
+    assert_eq!(dtls.status(), STATUS_HANDSHAKING);
+    (udp, dtls)
+}
+
+/// Steps both ends until `done` or the deadline; true when `done`.
+fn run(
+    server: &mut Server,
+    c: &mut (PacketPeerUdp, PacketPeerDtls),
+    mut done: impl FnMut(&Server, &PacketPeerDtls) -> bool,
+) -> bool {
+    let end = Instant::now() + DEADLINE;
+    while Instant::now() < end {
+        c.1.poll(&mut c.0);
+        server.step();
+        if done(server, &c.1) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    false
+}
+
+fn trusting(cert: &X509Certificate) -> ClientOptions {
+    ClientOptions {
+        trusted: Some(cert.clone()),
+        ..ClientOptions::default()
+    }
+}
+
+fn get(dtls: &mut PacketPeerDtls) -> Vec<u8> {
+    dtls.get_packet(|b| b.to_vec()).unwrap()
+}
+
+#[test]
+fn handshake_with_cookie_then_data_both_ways() {
+    let (key, cert) = identity("localhost");
+    let mut server = Server::new(&key, &cert);
+    let mut c = client(server.port(), "localhost", &trusting(&cert));
+    let connected = run(&mut server, &mut c, |s, d| {
+        d.status() == STATUS_CONNECTED
+            && s.peers.iter().any(|(_, p)| p.status() == STATUS_CONNECTED)
+    });
+    assert!(
+        connected,
+        "client status {} {:?} server {:?} peers {:?}",
+        c.1.status(),
+        c.1.stats(),
+        server.dtls.stats(),
+        server
+            .peers
+            .iter()
+            .map(|(_, p)| (p.status(), p.stats()))
+            .collect::<Vec<_>>()
+    );
+    let stats = server.dtls.stats();
+    assert_eq!(
+        stats.cookies_sent, 1,
+        "the first ClientHello is answered with a cookie"
+    );
+    assert_eq!(stats.handshakes_started, 1);
+    assert_eq!(stats.handshakes_completed, 1);
+    assert_eq!(stats.connections_taken, 2);
+
+    assert_eq!(c.1.put_packet(&mut c.0, b"hello server"), OK);
+    assert!(run(&mut server, &mut c, |s, _| s.peers[0]
+        .1
+        .get_available_packet_count()
+        > 0));
+    let (udp, peer) = &mut server.peers[0];
+    assert_eq!(get(peer), b"hello server");
+    let big = vec![7u8; MAX_PACKET_SIZE];
+    assert_eq!(peer.put_packet(udp, &big), OK);
+    assert_eq!(
+        peer.put_packet(udp, &[0u8; MAX_PACKET_SIZE + 1]),
+        ERR_INVALID_PARAMETER
+    );
+    assert_eq!(
+        peer.status(),
+        STATUS_CONNECTED,
+        "an oversized packet keeps the session"
+    );
+    assert!(run(&mut server, &mut c, |_, d| d
+        .get_available_packet_count()
+        > 0));
+    assert_eq!(get(&mut c.1), big);
+    assert_eq!(
+        get(&mut c.1),
+        b"",
+        "an empty queue gives an empty packet, OK, as Godot"
+    );
+}
+
+#[test]
+fn wrong_hostname_is_a_hostname_mismatch() {
+    let (key, cert) = identity("localhost");
+    let mut server = Server::new(&key, &cert);
+    let mut c = client(server.port(), "example.com", &trusting(&cert));
+    assert!(run(&mut server, &mut c, |_, d| d.status() != STATUS_HANDSHAKING));
+    assert_eq!(c.1.status(), STATUS_ERROR_HOSTNAME_MISMATCH);
+    assert!(run(&mut server, &mut c, |s, _| s
+        .dtls
+        .stats()
+        .handshakes_failed
+        == 1));
+    assert_eq!(server.dtls.stats().handshakes_completed, 0);
+}
+
+#[test]
+fn untrusted_certificate_fails_unless_unsafe() {
+    let (key, cert) = identity("localhost");
+    let (_, other) = identity("localhost");
+    let mut server = Server::new(&key, &cert);
+    let mut c = client(server.port(), "localhost", &trusting(&other));
+    assert!(run(&mut server, &mut c, |_, d| d.status() != STATUS_HANDSHAKING));
+    assert_eq!(c.1.status(), STATUS_ERROR);
+
+    let unsafe_client = ClientOptions {
+        unsafe_client: true,
+        ..ClientOptions::default()
+    };
+    let mut c = client(server.port(), "wrong.name", &unsafe_client);
+    assert!(run(&mut server, &mut c, |_, d| d.status() != STATUS_HANDSHAKING));
+    assert_eq!(c.1.status(), STATUS_CONNECTED);
+}
+
+#[test]
+fn common_name_override_replaces_the_hostname() {
+    let (key, cert) = identity("game.example");
+    let mut server = Server::new(&key, &cert);
+    let options = ClientOptions {
+        trusted: Some(cert.clone()),
+        common_name_override: "game.example".into(),
+        unsafe_client: false,
+    };
+    let mut c = client(server.port(), "127.0.0.1", &options);
+    assert!(run(&mut server, &mut c, |_, d| d.status() != STATUS_HANDSHAKING));
+    assert_eq!(c.1.status(), STATUS_CONNECTED);
+}
+
+#[test]
+fn lost_flight_is_retransmitted() {
+    let (key, cert) = identity("localhost");
+    let mut server = Server::new(&key, &cert);
+    let mut c = client(server.port(), "localhost", &trusting(&cert));
+    // The first ClientHello is lost: its connection is taken and dropped unread.
+    let end = Instant::now() + DEADLINE;
+    while !server.udp.is_connection_available() && Instant::now() < end {
+        server.udp.poll();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let mut lost = server.udp.take_connection().unwrap();
+    lost.close();
+    assert!(c
+        .1
+        .next_timeout()
+        .is_some_and(|t| t <= Duration::from_secs(1)));
+    assert!(run(&mut server, &mut c, |_, d| d.status() == STATUS_CONNECTED));
+    assert!(c.1.stats().retransmissions >= 1);
+}
+
+#[test]
+fn handshake_gives_up_at_its_deadline() {
+    let silent = StdUdp::bind("127.0.0.1:0").unwrap();
+    let mut udp = PacketPeerUdp::new();
+    assert_eq!(
+        udp.connect_to_host("127.0.0.1", silent.local_addr().unwrap().port() as i64),
+        OK
+    );
+    let mut dtls = PacketPeerDtls::new();
+    dtls.set_handshake_timeout(Duration::from_millis(300));
+    let unsafe_client = ClientOptions {
+        unsafe_client: true,
+        ..ClientOptions::default()
+    };
+    let start = Instant::now();
+    assert_eq!(
+        dtls.connect_to_peer(&mut udp, "localhost", &unsafe_client),
+        OK
+    );
+    while dtls.status() == STATUS_HANDSHAKING && start.elapsed() < DEADLINE {
+        let wait = dtls.next_timeout().unwrap();
+        assert!(wait <= Duration::from_millis(300));
+        std::thread::sleep(wait);
+        dtls.poll(&mut udp);
+    }
+    assert_eq!(dtls.status(), STATUS_ERROR);
+    assert!(start.elapsed() >= Duration::from_millis(300));
+    assert!(start.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn garbage_is_discarded_counted_and_harmless() {
+    let (key, cert) = identity("localhost");
+    let mut server = Server::new(&key, &cert);
+    let mut c = client(server.port(), "localhost", &trusting(&cert));
+    assert!(run(&mut server, &mut c, |s, d| d.status()
+        == STATUS_CONNECTED
+        && s.peers.iter().any(|(_, p)| p.status() == STATUS_CONNECTED)));
+    // Garbage, an empty datagram and a truncated record header, handed in as events would.
+    let (cudp, cdtls) = &mut c;
+    assert_eq!(cdtls.put_packet(cudp, b"one"), OK);
+    assert!(run(&mut server, &mut c, |s, _| s.peers[0]
+        .1
+        .get_available_packet_count()
+        == 1));
+    let (sudp, sdtls) = &mut server.peers[0];
+    for junk in [
+        &b"\x17\xfe\xfd garbage"[..],
+        &[0u8; 0][..],
+        &[0x17, 0xfe, 0xfd, 0, 1][..],
+    ] {
+        sdtls.receive(sudp, junk);
+    }
+    assert_eq!(sdtls.stats().datagrams_discarded, 3);
+    assert_eq!(sdtls.status(), STATUS_CONNECTED);
+    assert_eq!(get(sdtls), b"one");
+}
+
+#[test]
+fn close_notify_after_data_delivers_the_data_first() {
+    let (key, cert) = identity("localhost");
+    let mut server = Server::new(&key, &cert);
+    let mut c = client(server.port(), "localhost", &trusting(&cert));
+    assert!(run(&mut server, &mut c, |s, d| d.status()
+        == STATUS_CONNECTED
+        && s.peers.iter().any(|(_, p)| p.status() == STATUS_CONNECTED)));
+    let (cudp, cdtls) = &mut c;
+    assert_eq!(cdtls.put_packet(cudp, b"last words"), OK);
+    cdtls.disconnect_from_peer(cudp);
+    assert_eq!(cdtls.status(), STATUS_DISCONNECTED);
+    assert_eq!(cdtls.put_packet(cudp, b"x"), ERR_UNCONFIGURED);
+    let end = Instant::now() + DEADLINE;
+    let (sudp, sdtls) = &mut server.peers[0];
+    while sdtls.get_available_packet_count() == 0 && Instant::now() < end {
+        server.udp.poll();
+        sdtls.poll(sudp);
+    }
+    assert_eq!(
+        sdtls.status(),
+        STATUS_CONNECTED,
+        "still connected while data is queued"
+    );
+    assert_eq!(get(sdtls), b"last words");
+    sdtls.poll(sudp);
+    assert_eq!(sdtls.status(), STATUS_DISCONNECTED);
+    assert!(!sudp.is_bound(), "a taken UDP peer closes with its session");
+}
+
+#[test]
+fn a_first_datagram_that_is_not_a_client_hello_is_refused() {
+    let (key, cert) = identity("localhost");
+    let mut server = Server::new(&key, &cert);
+    let raw = StdUdp::bind("127.0.0.1:0").unwrap();
+    raw.send_to(b"\x16\xfe\xfd not a hello", ("127.0.0.1", server.port()))
+        .unwrap();
+    let end = Instant::now() + DEADLINE;
+    while server.dtls.stats().connections_taken == 0 && Instant::now() < end {
+        server.step();
+    }
+    assert!(server.peers.is_empty());
+    assert_eq!(server.dtls.stats().not_client_hello, 1);
+}

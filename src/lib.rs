@@ -3,6 +3,10 @@
 //! for ports and sizes arrive as f64 so out-of-range values reach Godot's range checks.
 
 mod convert;
+#[cfg(feature = "dtls")]
+mod crypto;
+#[cfg(feature = "dtls")]
+mod dtls;
 mod peer;
 mod server;
 mod uv;

@@ -23,6 +23,18 @@ impl NativePeer {
             inner,
         }
     }
+
+    /// The engine peer, for a session layered on it (DTLS) to receive and send through. `f` may
+    /// close the socket (a session taken from a DTLSServer closes its UDP peer when it ends): the
+    /// watch, if any, is finished then, as `close` finishes it.
+    #[cfg_attr(not(feature = "dtls"), allow(dead_code))]
+    pub(crate) fn with_engine<R>(&mut self, f: impl FnOnce(&mut PacketPeerUdp) -> R) -> R {
+        let r = f(&mut self.inner);
+        if self.watcher.fd().is_some() && !self.inner.is_bound() {
+            self.watcher.finish();
+        }
+        r
+    }
 }
 
 #[napi]

@@ -34,3 +34,15 @@ export {
 } from "./udp-server.js";
 export { UDPSocketError } from "./udp-socket-error.js";
 export { AbortError } from "./abort-error.js";
+export {
+  Crypto,
+  CryptoKey,
+  X509Certificate,
+  TLSOptions,
+  PacketPeerDTLS,
+  DTLSStatus,
+  DTLSServer,
+  type PacketPeerDTLSEvents,
+  type PacketPeerDTLSStats,
+  type DTLSServerStats,
+} from "./dtls/index.js";

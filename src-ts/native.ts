@@ -173,9 +173,93 @@ export interface NativeServer {
   stats(): NativeStats;
 }
 
+/** Godot's CryptoKey (crates/dtls `CryptoKey`). */
+export interface NativeCryptoKey {
+  generateRsa(bits: number): boolean;
+  loadFromString(text: string, publicOnly: boolean): number;
+  saveToString(publicOnly: boolean): string | null;
+  isPublicOnly(): boolean;
+  isEmpty(): boolean;
+}
+
+/** Godot's X509Certificate: a chain (crates/dtls `X509Certificate`). */
+export interface NativeX509Certificate {
+  loadFromString(text: string): number;
+  saveToString(): string;
+  count(): number;
+}
+
+export interface NativeDtlsStats {
+  datagramsReceived: number;
+  datagramsDiscarded: number;
+  datagramsSent: number;
+  packetsReceived: number;
+  packetsDropped: number;
+  packetsSent: number;
+  retransmissions: number;
+}
+
+export interface NativeDtlsServerStats {
+  connectionsTaken: number;
+  cookiesSent: number;
+  notClientHello: number;
+  handshakesStarted: number;
+  handshakesCompleted: number;
+  handshakesFailed: number;
+  handshakesTimedOut: number;
+}
+
+/**
+ * Godot's PacketPeerDTLS session (crates/dtls `PacketPeerDtls`). Every call that may receive or
+ * send takes the native UDP peer the session runs over.
+ */
+export interface NativeDtlsPeer {
+  connectToPeer(
+    udp: NativePeer,
+    hostname: string,
+    commonNameOverride: string,
+    unsafeClient: boolean,
+    trusted?: NativeX509Certificate | null,
+  ): number;
+  /** Returns the status after polling. */
+  poll(udp: NativePeer): number;
+  /** One datagram taken from the UDP peer's events; returns the status after it. */
+  receive(udp: NativePeer, datagram: Uint8Array): number;
+  getStatus(): number;
+  putPacket(udp: NativePeer, data: Uint8Array): number;
+  /** The next packet (empty when none is queued), or null when not connected. */
+  getPacket(): Buffer | null;
+  getAvailablePacketCount(): number;
+  disconnectFromPeer(udp: NativePeer): void;
+  dropSession(): void;
+  /** Milliseconds until poll() has timer work; -1 when none. */
+  nextTimeout(): number;
+  setHandshakeTimeout(ms: number): void;
+  stats(): NativeDtlsStats;
+}
+
+export interface NativeDtlsServer {
+  setup(key: NativeCryptoKey, certificate: NativeX509Certificate): number;
+  stop(): void;
+  takeConnection(udp: NativePeer, session: NativeDtlsPeer): number;
+  stats(): NativeDtlsServerStats;
+}
+
 export interface NativeBinding {
   NativePeer: new () => NativePeer;
   NativeServer: new () => NativeServer;
+  NativeCryptoKey: new () => NativeCryptoKey;
+  NativeX509Certificate: {
+    new (): NativeX509Certificate;
+    selfSigned(
+      key: NativeCryptoKey,
+      issuerName: string,
+      notBefore: string,
+      notAfter: string,
+    ): NativeX509Certificate | number;
+  };
+  NativeDtlsPeer: new () => NativeDtlsPeer;
+  NativeDtlsServer: new () => NativeDtlsServer;
 }
 
 /**

@@ -107,6 +107,8 @@ let wrapImpl: (
   onClose: () => void,
   onLentConsumed: (peer: PacketPeerUDP) => void,
 ) => PacketPeerUDP;
+// Set by the class's static block: the native peer of a PacketPeerUDP (for DTLS sessions on it).
+let nativeOfImpl: (peer: PacketPeerUDP) => NativePeer;
 // The native peer the next constructed PacketPeerUDP adopts instead of creating its own.
 let adopting: NativePeer | null = null;
 
@@ -193,6 +195,7 @@ export class PacketPeerUDP
   };
 
   static {
+    nativeOfImpl = (peer) => peer.#native;
     wrapImpl = (nativePeer, onClose, onLentConsumed) => {
       adopting = nativePeer;
       const peer = new PacketPeerUDP();
@@ -1073,4 +1076,12 @@ export function wrapNativePeer(
   onLentConsumed: (peer: PacketPeerUDP) => void,
 ): PacketPeerUDP {
   return wrapImpl(nativePeer, onClose, onLentConsumed);
+}
+
+/**
+ * The native peer of `peer`, for a session layered on it (PacketPeerDTLS) that receives and sends
+ * through it natively. Internal to the package.
+ */
+export function nativePeerOf(peer: PacketPeerUDP): NativePeer {
+  return nativeOfImpl(peer);
 }

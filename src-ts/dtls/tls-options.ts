@@ -8,6 +8,9 @@ import { checkString } from "../validate.js";
 
 type Kind = "client" | "clientUnsafe" | "server";
 
+// Only the static constructors hold it: `new TLSOptions(make, )` from outside throws.
+const make = Symbol("TLSOptions");
+
 function checkChain(chain: unknown, name: string): asserts chain is X509Certificate | null {
   if (chain !== null && chain !== undefined && !(chain instanceof X509Certificate)) {
     throw new TypeError(`${name} must be an X509Certificate or null`);
@@ -23,12 +26,16 @@ export class TLSOptions {
 
   /** Use `TLSOptions.client`, `clientUnsafe` or `server`. */
   private constructor(
+    token: symbol,
     kind: Kind,
     trustedChain: X509Certificate | null,
     commonNameOverride: string,
     key: CryptoKey | null,
     certificate: X509Certificate | null,
   ) {
+    if (token !== make) {
+      throw new TypeError("use TLSOptions.client(), TLSOptions.clientUnsafe() or TLSOptions.server()");
+    }
     this.#kind = kind;
     this.#trustedChain = trustedChain;
     this.#commonNameOverride = commonNameOverride;
@@ -44,13 +51,13 @@ export class TLSOptions {
   static client(trustedChain: X509Certificate | null = null, commonNameOverride = ""): TLSOptions {
     checkChain(trustedChain, "trustedChain");
     checkString(commonNameOverride, "commonNameOverride");
-    return new TLSOptions("client", trustedChain ?? null, commonNameOverride, null, null);
+    return new TLSOptions(make, "client", trustedChain ?? null, commonNameOverride, null, null);
   }
 
   /** Godot `TLSOptions.client_unsafe`: the server's certificate is not verified (testing only). */
   static clientUnsafe(trustedChain: X509Certificate | null = null): TLSOptions {
     checkChain(trustedChain, "trustedChain");
-    return new TLSOptions("clientUnsafe", trustedChain ?? null, "", null, null);
+    return new TLSOptions(make, "clientUnsafe", trustedChain ?? null, "", null, null);
   }
 
   /** Godot `TLSOptions.server`: the private key and the certificate (chain) to present. */
@@ -59,7 +66,7 @@ export class TLSOptions {
     if (!(certificate instanceof X509Certificate)) {
       throw new TypeError("certificate must be an X509Certificate");
     }
-    return new TLSOptions("server", null, "", key, certificate);
+    return new TLSOptions(make, "server", null, "", key, certificate);
   }
 
   isServer(): boolean {

@@ -54,6 +54,15 @@ test("generateRsa refuses sizes OpenSSL cannot make; TypeErrors for wrong types"
   t.throws(() => crypto.generateRandomBytes(-1), { instanceOf: RangeError });
 });
 
+test("generateRsaAsync makes a key on the thread pool; null for a refused size", async (t) => {
+  const key = await crypto.generateRsaAsync(1024);
+  t.true(key instanceof CryptoKey);
+  t.regex(key!.saveToString(), /^-----BEGIN RSA PRIVATE KEY-----\n/);
+  t.not(crypto.generateSelfSignedCertificate(key!), null, "the key signs");
+  t.is(await crypto.generateRsaAsync(100), null);
+  await t.throwsAsync(() => crypto.generateRsaAsync(1.5), { instanceOf: TypeError });
+});
+
 test("generateSelfSignedCertificate takes Godot's defaults, names and dates; bad ones give null", (t) => {
   const cert = crypto.generateSelfSignedCertificate(identity.key)!;
   t.regex(cert.saveToString(), /^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/);

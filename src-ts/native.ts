@@ -248,7 +248,11 @@ export interface NativeDtlsServer {
 export interface NativeBinding {
   NativePeer: new () => NativePeer;
   NativeServer: new () => NativeServer;
-  NativeCryptoKey: new () => NativeCryptoKey;
+  NativeCryptoKey: {
+    new (): NativeCryptoKey;
+    /** A new RSA key made on libuv's thread pool; null for a size OpenSSL refuses. */
+    generateRsaAsync(bits: number): Promise<NativeCryptoKey | null>;
+  };
   NativeX509Certificate: {
     new (): NativeX509Certificate;
     selfSigned(

@@ -2,6 +2,8 @@
 //! `src-ts/dtls/crypto-key.ts`, `x509-certificate.ts` for the contract).
 
 use godot_udp_dtls::{CryptoKey, X509Certificate};
+use napi::bindgen_prelude::AsyncTask;
+use napi::{Env, Task};
 use napi_derive::napi;
 
 use crate::convert::godot_int;
@@ -35,6 +37,15 @@ impl NativeCryptoKey {
             }
             None => false,
         }
+    }
+
+    /// A new RSA key made on libuv's thread pool (a 4096-bit key takes about a second): resolves
+    /// null for a size OpenSSL refuses.
+    #[napi(ts_return_type = "Promise<NativeCryptoKey | null>")]
+    pub fn generate_rsa_async(bits: f64) -> AsyncTask<GenerateRsa> {
+        AsyncTask::new(GenerateRsa {
+            bits: u32::try_from(godot_int(bits)).unwrap_or(0),
+        })
     }
 
     #[napi(catch_unwind)]
@@ -103,5 +114,22 @@ impl NativeX509Certificate {
     #[napi(catch_unwind)]
     pub fn count(&self) -> u32 {
         self.inner.len() as u32
+    }
+}
+
+pub struct GenerateRsa {
+    bits: u32,
+}
+
+impl Task for GenerateRsa {
+    type Output = Option<CryptoKey>;
+    type JsValue = Option<NativeCryptoKey>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(CryptoKey::generate_rsa(self.bits))
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(output.map(|inner| NativeCryptoKey { inner }))
     }
 }

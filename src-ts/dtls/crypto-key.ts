@@ -9,6 +9,8 @@ import { native, type NativeCryptoKey } from "../native.js";
 import { checkBoolean, checkString } from "../validate.js";
 
 let nativeOfImpl: (key: CryptoKey) => NativeCryptoKey;
+// The native key the next constructed CryptoKey adopts instead of creating its own.
+let adopting: NativeCryptoKey | null = null;
 
 export class CryptoKey {
   readonly #native: NativeCryptoKey;
@@ -18,7 +20,8 @@ export class CryptoKey {
   }
 
   constructor() {
-    this.#native = new native.NativeCryptoKey();
+    this.#native = adopting ?? new native.NativeCryptoKey();
+    adopting = null;
   }
 
   /**
@@ -77,4 +80,10 @@ export class CryptoKey {
 /** The native key behind a CryptoKey. @internal */
 export function nativeCryptoKey(key: CryptoKey): NativeCryptoKey {
   return nativeOfImpl(key);
+}
+
+/** A CryptoKey around a native key made elsewhere (Crypto). @internal */
+export function wrapCryptoKey(key: NativeCryptoKey): CryptoKey {
+  adopting = key;
+  return new CryptoKey();
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { native } from "../native.js";
 import { checkInteger, checkString } from "../validate.js";
-import { CryptoKey, nativeCryptoKey } from "./crypto-key.js";
+import { CryptoKey, nativeCryptoKey, wrapCryptoKey } from "./crypto-key.js";
 import { wrapCertificate, X509Certificate } from "./x509-certificate.js";
 
 export class Crypto {
@@ -18,6 +18,16 @@ export class Crypto {
     checkInteger(size, "size");
     const key = new CryptoKey();
     return nativeCryptoKey(key).generateRsa(size) ? key : null;
+  }
+
+  /**
+   * Extension: `generateRsa` off the JS thread (on libuv's thread pool, as `node:crypto`'s
+   * `generateKeyPair`), for sizes that take long: a 4096-bit key takes about a second.
+   */
+  async generateRsaAsync(size: number): Promise<CryptoKey | null> {
+    checkInteger(size, "size");
+    const made = await native.NativeCryptoKey.generateRsaAsync(size);
+    return made === null ? null : wrapCryptoKey(made);
   }
 
   /**

@@ -23,16 +23,17 @@ pub struct ClientOptions {
     pub trusted: Option<X509Certificate>,
     /// The name the server's certificate must carry, instead of the hostname given to connect.
     pub common_name_override: String,
-    /// `client_unsafe`: the certificate is not verified (for testing).
+    /// `client_unsafe`: no name is sent or checked; without `trusted`, nothing is verified.
     pub unsafe_client: bool,
 }
 
 impl ClientOptions {
+    /// As Godot's mbedTLS client: the certificate is verified unless the client is unsafe without
+    /// a trusted chain (an unsafe client with a chain verifies the chain, never the name).
     fn context(&self) -> Result<SslContext, i32> {
         let mut b = dtls_builder(SslMethod::dtls_client())?;
-        if self.unsafe_client {
-            b.set_verify(SslVerifyMode::NONE);
-        } else {
+        let verify = !self.unsafe_client || self.trusted.is_some();
+        if verify {
             b.set_verify(SslVerifyMode::PEER);
             match &self.trusted {
                 Some(chain) => {
@@ -44,30 +45,31 @@ impl ClientOptions {
                 }
                 None => load_system_roots(&mut b),
             }
+        } else {
+            b.set_verify(SslVerifyMode::NONE);
         }
         Ok(b.build())
     }
 
-    /// A client session for `hostname` (or the override): SNI when it is a name, and unless
-    /// unsafe, the certificate must match it.
+    /// A client session for `hostname` (or the override). A safe client sends it as SNI (unless
+    /// it is an IP literal, which SNI cannot carry) and requires the certificate to carry it, as
+    /// a DNS name or, without DNS names, as its CN, the way mbedTLS compares names (an IP literal
+    /// is compared as text too). An unsafe client sends no name and checks none, as Godot's.
     pub(crate) fn session(&self, hostname: &str) -> Result<Ssl, i32> {
         let ctx = self.context()?;
         let mut ssl = Ssl::new(&ctx).map_err(|_| FAILED)?;
-        let name = if self.common_name_override.is_empty() {
-            hostname
-        } else {
-            self.common_name_override.as_str()
-        };
-        let ip = name.parse::<IpAddr>().ok();
-        if ip.is_none() && !name.is_empty() {
-            ssl.set_hostname(name).map_err(|_| ERR_INVALID_PARAMETER)?;
-        }
         if !self.unsafe_client {
-            let param = ssl.param_mut();
-            match ip {
-                Some(ip) => param.set_ip(ip).map_err(|_| ERR_INVALID_PARAMETER)?,
-                None => param.set_host(name).map_err(|_| ERR_INVALID_PARAMETER)?,
+            let name = if self.common_name_override.is_empty() {
+                hostname
+            } else {
+                self.common_name_override.as_str()
+            };
+            if !name.is_empty() && name.parse::<IpAddr>().is_err() {
+                ssl.set_hostname(name).map_err(|_| ERR_INVALID_PARAMETER)?;
             }
+            ssl.param_mut()
+                .set_host(name)
+                .map_err(|_| ERR_INVALID_PARAMETER)?;
         }
         ssl.set_mtu(DTLS_MTU).map_err(|_| FAILED)?;
         ssl.set_connect_state();

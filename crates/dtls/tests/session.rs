@@ -337,3 +337,35 @@ fn a_first_datagram_that_is_not_a_client_hello_is_refused() {
     assert!(server.peers.is_empty());
     assert_eq!(server.dtls.stats().not_client_hello, 1);
 }
+
+#[test]
+fn unsafe_client_with_a_chain_verifies_the_chain_but_not_the_name() {
+    // Godot's client_unsafe(chain): mbedTLS verifies the chain (VERIFY_REQUIRED), sets no hostname.
+    let (key, cert) = identity("localhost");
+    let (_, other) = identity("localhost");
+    let mut server = Server::new(&key, &cert);
+    let unsafe_with = |chain: &X509Certificate| ClientOptions {
+        trusted: Some(chain.clone()),
+        common_name_override: String::new(),
+        unsafe_client: true,
+    };
+    let mut c = client(server.port(), "any.name", &unsafe_with(&cert));
+    assert!(run(&mut server, &mut c, |_, d| d.status() != STATUS_HANDSHAKING));
+    assert_eq!(c.1.status(), STATUS_CONNECTED, "the chain verifies; the name is not checked");
+    let mut c = client(server.port(), "localhost", &unsafe_with(&other));
+    assert!(run(&mut server, &mut c, |_, d| d.status() != STATUS_HANDSHAKING));
+    assert_eq!(c.1.status(), STATUS_ERROR, "a chain that does not verify fails");
+}
+
+#[test]
+fn an_ip_hostname_matches_a_cn_holding_that_ip() {
+    // mbedTLS compares the hostname with the CN as text, IP literals included.
+    let (key, cert) = identity("127.0.0.1");
+    let mut server = Server::new(&key, &cert);
+    let mut c = client(server.port(), "127.0.0.1", &trusting(&cert));
+    assert!(run(&mut server, &mut c, |_, d| d.status() != STATUS_HANDSHAKING));
+    assert_eq!(c.1.status(), STATUS_CONNECTED);
+    let mut c = client(server.port(), "127.0.0.2", &trusting(&cert));
+    assert!(run(&mut server, &mut c, |_, d| d.status() != STATUS_HANDSHAKING));
+    assert_eq!(c.1.status(), STATUS_ERROR_HOSTNAME_MISMATCH);
+}

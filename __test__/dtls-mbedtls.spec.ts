@@ -59,10 +59,12 @@ const missing: string | undefined =
  */
 function mbedtlsTest(
   title: string,
-  needs: { openssl: boolean; serial?: boolean },
+  needs: { openssl: boolean; serial?: boolean; failing?: boolean },
   impl: (t: ExecutionContext) => unknown,
 ): void {
-  const register = unlessWine("the mbedTLS peer is a Linux program", needs.serial ? test.serial : test);
+  // test.failing has the .skip that unlessWine uses under wine.
+  const base = needs.failing ? (test.failing as unknown as typeof test) : needs.serial ? test.serial : test;
+  const register = unlessWine("the mbedTLS peer is a Linux program", base);
   if (emulation !== "wine" && process.platform !== "linux") {
     test.skip(`${title} [skipped: on ${process.platform}, the mbedTLS peer is built for Linux (libmbedtls-dev)]`, impl);
     return;
@@ -401,4 +403,75 @@ mbedtlsTest("RSA 4096 (generateRsa(4096), as Godot's documentation makes keys): 
   t.true(der.length > 1200, `a ${der.length}-byte certificate needs more than one 1200-byte datagram`);
   t.regex(await mbedtlsClientToDtlsServer(t, identity), /^TLS-ECDHE-RSA-WITH-/);
   t.regex(await packetPeerDtlsToMbedtlsServer(t, identity), /^TLS-ECDHE-RSA-WITH-/);
+});
+
+// -------------------------------------------------------------------------------------------------
+// How Godot's mbedTLS client checks a certificate, and where PacketPeerDTLS checks differently.
+// The failing tests are godot-udp bugs (crates/dtls/src/options.rs), reported with issue 14's
+// mbedTLS interop work; each passes once PacketPeerDTLS checks as Godot does.
+
+mbedtlsTest("a Godot-style mbedTLS client accepts the hostname \"127.0.0.1\" for a certificate whose CN is 127.0.0.1 (no SAN): mbedTLS compares the CN as text", { openssl: false }, async (t) => {
+  const identity = cryptoIdentity("127.0.0.1");
+  const files = identityFiles(t, identity);
+  const server = dtlsServer(t, identity, (session) => {
+    session.on("packet", () => session.putPacket(Buffer.from("pong")));
+  });
+  const peer = await runPeer(t, [
+    "client", "--port", String(server.port), "--ca", files.certFile, "--hostname", "127.0.0.1",
+    "--send", "ping", "--expect", "pong",
+  ]);
+  t.is(await exitCode(peer), 0, peer.transcript());
+});
+
+// godot-udp bug: for an IP literal hostname PacketPeerDTLS checks only the certificate's
+// iPAddress SANs (OpenSSL's X509_VERIFY_PARAM_set1_ip), never the CN, so a certificate made by
+// generateSelfSignedCertificate("CN=127.0.0.1,…") that Godot accepts is refused with
+// STATUS_ERROR_HOSTNAME_MISMATCH.
+mbedtlsTest("PacketPeerDTLS with TLSOptions.client(cert) and the hostname \"127.0.0.1\" accepts a certificate whose CN is 127.0.0.1, as Godot does", { openssl: false, failing: true }, async (t) => {
+  const identity = cryptoIdentity("127.0.0.1");
+  const files = identityFiles(t, identity);
+  const peer = await runPeer(t, [
+    "server", "--port", "0", "--cert", files.certFile, "--key", files.keyFile,
+    "--send", "pong", "--expect", "ping",
+  ]);
+  const port = await listeningPort(peer);
+  const { session } = dtlsClient(t, port, "127.0.0.1", TLSOptions.client(identity.cert));
+  t.is(await pollHandshake(session), PacketPeerDTLS.STATUS_CONNECTED, peer.transcript());
+});
+
+mbedtlsTest("a Godot-style mbedTLS client_unsafe(chain) verifies the chain but not the name: the wrong name connects, another certificate does not", { openssl: false }, async (t) => {
+  const identity = cryptoIdentity("localhost");
+  const other = cryptoIdentity("localhost");
+  const files = identityFiles(t, identity);
+  const otherFiles = identityFiles(t, other);
+  const server = dtlsServer(t, identity, (session) => {
+    session.on("packet", () => session.putPacket(Buffer.from("pong")));
+  });
+  const wrongName = await runPeer(t, [
+    "client", "--port", String(server.port), "--unsafe", "--ca", files.certFile,
+    "--hostname", "not-localhost.example", "--send", "ping", "--expect", "pong",
+  ]);
+  t.is(await exitCode(wrongName), 0, wrongName.transcript());
+  const wrongChain = await runPeer(t, [
+    "client", "--port", String(server.port), "--unsafe", "--ca", otherFiles.certFile,
+    "--hostname", "localhost", "--send", "ping", "--expect", "pong",
+  ]);
+  t.is(await exitCode(wrongChain), 1, wrongChain.transcript());
+  t.is(lineStarting(wrongChain, "VERIFY_FLAGS "), "VERIFY_FLAGS 0x00000008 The certificate is not correctly signed by the trusted CA;");
+});
+
+// godot-udp bug: TLSOptions.clientUnsafe(trustedChain) verifies nothing (SslVerifyMode::NONE
+// whatever the chain), where Godot's client_unsafe verifies the chain when one is given
+// (MBEDTLS_SSL_VERIFY_REQUIRED unless the chain is null) and skips only the name.
+mbedtlsTest("PacketPeerDTLS with TLSOptions.clientUnsafe(another certificate) fails its handshake, as Godot's client_unsafe(chain) does", { openssl: false, failing: true }, async (t) => {
+  const identity = cryptoIdentity("localhost");
+  const other = cryptoIdentity("localhost");
+  const files = identityFiles(t, identity);
+  const peer = await runPeer(t, [
+    "server", "--port", "0", "--cert", files.certFile, "--key", files.keyFile,
+    "--send", "pong", "--expect", "ping",
+  ]);
+  const port = await listeningPort(peer);
+  const { session } = dtlsClient(t, port, "localhost", TLSOptions.clientUnsafe(other.cert));
+  t.is(await pollHandshake(session), PacketPeerDTLS.STATUS_ERROR, peer.transcript());
 });

@@ -6,8 +6,8 @@
 // libmbedtls-dev, 2.28; Godot 4.0-4.2 vendor 2.28, today's Godot 3.6). Both directions, with an
 // RSA identity made by Crypto and an ECDSA P-256 one made by the openssl command (the mbedTLS side
 // reads them as godot-udp saves them, in Godot's PEM forms): the default suites, each other common
-// suite on its own, an RSA 4096 certificate that needs fragmenting, the hostname checks; then how
-// Godot's mbedTLS client checks certificates where PacketPeerDTLS differs (test.failing).
+// suite on its own, an RSA 4096 certificate that needs fragmenting, the hostname checks, and how
+// Godot's mbedTLS client checks certificates, which PacketPeerDTLS must match.
 // Loopback only; the peer ends by itself (--timeout-ms) and is killed at teardown.
 import test, { type ExecutionContext } from "ava";
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -62,12 +62,10 @@ const missing: string | undefined =
  */
 function mbedtlsTest(
   title: string,
-  needs: { openssl: boolean; failing?: boolean },
+  needs: { openssl: boolean },
   impl: (t: ExecutionContext) => unknown,
 ): void {
-  // test.failing has the .skip that unlessWine uses under wine.
-  const base = needs.failing ? (test.failing as unknown as typeof test) : test;
-  const register = unlessWine("the mbedTLS peer is a Linux program", base);
+  const register = unlessWine("the mbedTLS peer is a Linux program", test);
   if (emulation === "wine") {
     register(title, impl); // skipped, with the reason
     return;
@@ -83,8 +81,7 @@ function mbedtlsTest(
     test.skip(`${title} [skipped: ${lacking.join(", ")} on this machine]`, impl);
     return;
   }
-  // Under CI a missing tool fails the test, a test.failing one too.
-  (lacking.length > 0 ? test : register)(title, async (t) => {
+  register(title, async (t) => {
     if (lacking.length > 0) {
       throw new Error(`${lacking.join(", ")}: CI must install the C compiler, libmbedtls-dev and openssl`);
     }
@@ -414,9 +411,8 @@ mbedtlsTest("RSA 4096 (Godot's documentation makes keys of that size): DTLSServe
 });
 
 // -------------------------------------------------------------------------------------------------
-// How Godot's mbedTLS client checks a certificate, and where PacketPeerDTLS checks differently.
-// The failing tests are godot-udp bugs (crates/dtls/src/options.rs), reported with issue 14's
-// mbedTLS interop work; each passes once PacketPeerDTLS checks as Godot does.
+// How Godot's mbedTLS client checks a certificate, and PacketPeerDTLS checking the same way (both
+// differed until crates/dtls/src/options.rs followed these tests).
 
 mbedtlsTest("a Godot-style mbedTLS client accepts the hostname \"127.0.0.1\" for a certificate whose CN is 127.0.0.1 (no SAN): mbedTLS compares the CN as text", { openssl: false }, async (t) => {
   const identity = cryptoIdentity("127.0.0.1");
@@ -431,11 +427,9 @@ mbedtlsTest("a Godot-style mbedTLS client accepts the hostname \"127.0.0.1\" for
   t.is(await exitCode(peer), 0, peer.transcript());
 });
 
-// godot-udp bug: for an IP literal hostname PacketPeerDTLS checks only the certificate's
-// iPAddress SANs (OpenSSL's X509_VERIFY_PARAM_set1_ip), never the CN, so a certificate made by
-// generateSelfSignedCertificate("CN=127.0.0.1,…") that Godot accepts is refused with
-// STATUS_ERROR_HOSTNAME_MISMATCH.
-mbedtlsTest("PacketPeerDTLS with TLSOptions.client(cert) and the hostname \"127.0.0.1\" accepts a certificate whose CN is 127.0.0.1, as Godot does", { openssl: false, failing: true }, async (t) => {
+// A certificate made by generateSelfSignedCertificate("CN=127.0.0.1,…"), which Godot accepts for
+// "127.0.0.1" (OpenSSL's IP check alone looks only at iPAddress SANs, never the CN).
+mbedtlsTest("PacketPeerDTLS with TLSOptions.client(cert) and the hostname \"127.0.0.1\" accepts a certificate whose CN is 127.0.0.1, as Godot does", { openssl: false }, async (t) => {
   const identity = cryptoIdentity("127.0.0.1");
   const files = identityFiles(t, identity);
   const peer = await runPeer(t, [
@@ -468,10 +462,9 @@ mbedtlsTest("a Godot-style mbedTLS client_unsafe(chain) verifies the chain but n
   t.is(lineStarting(wrongChain, "VERIFY_FLAGS "), "VERIFY_FLAGS 0x00000008 The certificate is not correctly signed by the trusted CA;");
 });
 
-// godot-udp bug: TLSOptions.clientUnsafe(trustedChain) verifies nothing (SslVerifyMode::NONE
-// whatever the chain), where Godot's client_unsafe verifies the chain when one is given
-// (MBEDTLS_SSL_VERIFY_REQUIRED unless the chain is null) and skips only the name.
-mbedtlsTest("PacketPeerDTLS with TLSOptions.clientUnsafe(another certificate) fails its handshake, as Godot's client_unsafe(chain) does", { openssl: false, failing: true }, async (t) => {
+// Godot's client_unsafe verifies the chain when one is given (MBEDTLS_SSL_VERIFY_REQUIRED unless
+// the chain is null) and skips only the name.
+mbedtlsTest("PacketPeerDTLS with TLSOptions.clientUnsafe(another certificate) fails its handshake, as Godot's client_unsafe(chain) does", { openssl: false }, async (t) => {
   const identity = cryptoIdentity("localhost");
   const other = cryptoIdentity("localhost");
   const files = identityFiles(t, identity);
@@ -482,4 +475,24 @@ mbedtlsTest("PacketPeerDTLS with TLSOptions.clientUnsafe(another certificate) fa
   const port = await listeningPort(peer);
   const { session } = dtlsClient(t, port, "localhost", TLSOptions.clientUnsafe(other.cert));
   t.is(await pollHandshake(session), PacketPeerDTLS.STATUS_ERROR, peer.transcript());
+});
+
+mbedtlsTest("PacketPeerDTLS with TLSOptions.clientUnsafe(the server's certificate) and a wrong hostname connects, as Godot's client_unsafe(chain) does", { openssl: false }, async (t) => {
+  const identity = cryptoIdentity("localhost");
+  const files = identityFiles(t, identity);
+  const peer = await runPeer(t, [
+    "server", "--port", "0", "--cert", files.certFile, "--key", files.keyFile,
+    "--send", "pong", "--expect", "ping",
+  ]);
+  const port = await listeningPort(peer);
+  const { session } = dtlsClient(t, port, "not-localhost.example", TLSOptions.clientUnsafe(identity.cert));
+  t.is(await pollHandshake(session), PacketPeerDTLS.STATUS_CONNECTED, peer.transcript());
+  t.is(session.putPacket(Buffer.from("ping")), GodotError.OK);
+  await until(() => {
+    session.poll();
+    return session.getAvailablePacketCount() > 0;
+  }, `the mbedTLS server's reply (${peer.transcript()})`);
+  t.is(session.getPacket().toString(), "pong");
+  session.disconnectFromPeer();
+  t.is(await exitCode(peer), 0, peer.transcript());
 });

@@ -11,7 +11,7 @@ import {
 import { EXIT_FAILURE, type Command } from "./command.js";
 import { LISTEN_QUEUE_BYTES, announceListening, bindFailure } from "./listen.js";
 import { PacketView } from "./packet-view.js";
-import { receiveLoop, type ReceiveTotals } from "./receive-loop.js";
+import { receiveLoop, udpSource, type ReceiveTotals } from "./receive-loop.js";
 import { StatusLine } from "./status-line.js";
 import { summaryJson, summaryText, type Traffic } from "./summary.js";
 
@@ -75,14 +75,14 @@ export const echo: Command = {
     // Replies that could not be sent: not counted as echoed (packets nor bytes).
     let failed = 0;
     let failedBytes = 0;
-    const totals = await receiveLoop(peer, {
+    const source = udpSource(peer);
+    const totals = await receiveLoop(source, {
       limit,
       signal: context.signal,
       status,
       onPacket(packet) {
-        // Godot's echo: aim at the sender, send the same bytes back.
-        let result = peer.setDestAddress(packet.address, packet.port);
-        if (result === GodotError.OK) result = peer.putPacket(packet.data);
+        // Godot's echo: the same bytes back to the sender.
+        const result = source.answer(packet, packet.data);
         if (result !== GodotError.OK) {
           failed++;
           failedBytes += packet.size;

@@ -11,7 +11,7 @@ import {
 import { EXIT_FAILURE, type Command, type CommandContext } from "./command.js";
 import { hostPort } from "./format.js";
 import { PacketView } from "./packet-view.js";
-import { receiveLoop } from "./receive-loop.js";
+import { receiveLoop, udpSource } from "./receive-loop.js";
 import { StatusLine } from "./status-line.js";
 import { summaryJson, summaryText } from "./summary.js";
 
@@ -108,7 +108,7 @@ export const listen: Command = {
       allowObjects: flag(values, "allow-objects"),
     });
     let undecodable = 0;
-    const totals = await receiveLoop(peer, {
+    const totals = await receiveLoop(udpSource(peer), {
       limit,
       signal: context.signal,
       status,

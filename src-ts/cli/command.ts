@@ -20,3 +20,11 @@ export interface Command {
 
 /** Exit code of a command that ran but failed (port in use, nothing answered ...). */
 export const EXIT_FAILURE = 1;
+
+/**
+ * The command ran but cannot go on (a file it needs is missing ...): `godot-udp <command>:
+ * <message>` goes to stderr and the exit code is `EXIT_FAILURE`, without the usage.
+ */
+export class CommandFailure extends Error {
+  override readonly name = "CommandFailure";
+}

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EXIT_USAGE, UsageError } from "./args.js";
-import type { Command, CommandContext } from "./command.js";
+import { CommandFailure, EXIT_FAILURE, type Command, type CommandContext } from "./command.js";
 import { bench } from "./bench.js";
 import { echo } from "./echo.js";
 import { listen } from "./listen.js";
@@ -85,6 +85,10 @@ export async function runCli(argv: string[], streams: Pick<CommandContext, "stdo
     if (err instanceof UsageError) {
       streams.stderr.write(`godot-udp ${command.name}: ${err.message}\n\n${command.usage}`);
       return EXIT_USAGE;
+    }
+    if (err instanceof CommandFailure) {
+      streams.stderr.write(`godot-udp ${command.name}: ${err.message}\n`);
+      return EXIT_FAILURE;
     }
     throw err;
   } finally {

@@ -1,5 +1,5 @@
 /** `godot-udp echo`: a UDP echo server, each packet sent back unchanged to whoever sent it. */
-import { GodotError, PacketPeerUDP, errorName } from "./api.js";
+import { GodotError, errorName } from "./api.js";
 import {
   expectPositionals,
   flag,
@@ -9,9 +9,10 @@ import {
   stringOption,
 } from "./args.js";
 import { EXIT_FAILURE, type Command } from "./command.js";
-import { LISTEN_QUEUE_BYTES, announceListening, bindFailure } from "./listen.js";
+import { DTLS_SERVER_HELP, DTLS_SERVER_OPTIONS, serverCredentials } from "./dtls.js";
+import { announceListening, openReceiver } from "./listen.js";
 import { PacketView } from "./packet-view.js";
-import { receiveLoop, udpSource, type ReceiveTotals } from "./receive-loop.js";
+import { receiveLoop, type ReceiveTotals } from "./receive-loop.js";
 import { StatusLine } from "./status-line.js";
 import { summaryJson, summaryText, type Traffic } from "./summary.js";
 
@@ -20,18 +21,21 @@ const USAGE = `Usage: godot-udp echo <port> [options]
 A UDP echo server, as in Godot's networking examples: every packet that arrives on <port> is sent
 back, byte for byte, to the address and port it came from. Point a game client at it to test its
 networking. Each packet is printed as godot-udp listen prints it. Ends on Ctrl-C (or after
---count packets) with a summary.
+--count packets) with a summary. With --dtls every DTLS client gets its packets back in its
+session, encrypted.
 
 Options:
   --bind <addr>      address to listen on (default "*": every address, IPv4 and IPv6)
   --count <n>        stop after answering n packets
   --quiet            do not print the packets, only the first line and the summary
   --json             one JSON object per line (as godot-udp listen --json)
-  -h, --help         show this help
+${DTLS_SERVER_HELP}  -h, --help         show this help
 
-Example:
+Examples:
   godot-udp echo 4242
   godot-udp send 127.0.0.1 4242 'Vector2(1, 2)' --reply
+  godot-udp echo 4242 --dtls --self-signed
+  godot-udp send 127.0.0.1 4242 'Vector2(1, 2)' --reply --dtls --insecure
 `;
 
 /** The echo summary: what was received, less the replies that could not be sent (packets and bytes). */
@@ -49,6 +53,7 @@ export const echo: Command = {
       count: { type: "string" },
       quiet: { type: "boolean" },
       json: { type: "boolean" },
+      ...DTLS_SERVER_OPTIONS,
     });
     if (flag(values, "help")) {
       context.stdout.write(USAGE);
@@ -61,27 +66,24 @@ export const echo: Command = {
     const address = stringOption(values, "bind") ?? "*";
     const json = flag(values, "json");
     const quiet = flag(values, "quiet");
-
-    const peer = new PacketPeerUDP();
-    const code = peer.bind(port, address, LISTEN_QUEUE_BYTES);
-    if (code !== GodotError.OK) {
-      context.stderr.write(bindFailure("echo", address, port, code));
-      return EXIT_FAILURE;
-    }
-    announceListening(context, json, address, peer.getLocalPort(), "echo server listening on");
+    const credentials = serverCredentials(values);
 
     const status = new StatusLine(context.stderr);
     const view = new PacketView(context.stdout, status, { json, hex: false, exact: false, allowObjects: false });
+    const receiver = openReceiver("echo", context, port, address, credentials, view, quiet);
+    if (receiver === null) return EXIT_FAILURE;
+    announceListening(context, json, address, receiver.port, "echo server listening on", credentials);
+
     // Replies that could not be sent: not counted as echoed (packets nor bytes).
     let failed = 0;
     let failedBytes = 0;
-    const source = udpSource(peer);
+    const { source } = receiver;
     const totals = await receiveLoop(source, {
       limit,
       signal: context.signal,
       status,
       onPacket(packet) {
-        // Godot's echo: the same bytes back to the sender.
+        // Godot's echo: the same bytes back to the sender (in its DTLS session with --dtls).
         const result = source.answer(packet, packet.data);
         if (result !== GodotError.OK) {
           failed++;
@@ -91,7 +93,7 @@ export const echo: Command = {
         if (!quiet) view.show(packet);
       },
     });
-    const traffic = echoedTraffic(totals, failed, failedBytes);
+    const traffic = { ...echoedTraffic(totals, failed, failedBytes), dtls: receiver.dtls?.counts };
     context.stdout.write(json ? summaryJson(traffic) : summaryText(traffic));
     return 0;
   },

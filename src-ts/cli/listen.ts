@@ -9,9 +9,19 @@ import {
   stringOption,
 } from "./args.js";
 import { EXIT_FAILURE, type Command, type CommandContext } from "./command.js";
+import {
+  DTLS_SERVER_HELP,
+  DTLS_SERVER_OPTIONS,
+  DtlsSource,
+  dtlsAnnouncement,
+  listenDtls,
+  serverCredentials,
+  type ServerCredentials,
+} from "./dtls.js";
 import { hostPort } from "./format.js";
+import type { Json } from "./json.js";
 import { PacketView } from "./packet-view.js";
-import { receiveLoop, udpSource } from "./receive-loop.js";
+import { receiveLoop, udpSource, type PacketSource } from "./receive-loop.js";
 import { StatusLine } from "./status-line.js";
 import { summaryJson, summaryText } from "./summary.js";
 
@@ -35,12 +45,13 @@ Options:
   --exact            write values exactly as Godot's var_to_str does (dictionaries over
                      several lines, keys sorted) instead of on one line
   --allow-objects    decode Objects too (Godot's allow_objects; refused by default)
-  -h, --help         show this help
+${DTLS_SERVER_HELP}  -h, --help         show this help
 
 Examples:
   godot-udp listen 4242
   godot-udp listen 0 --bind 127.0.0.1 --count 3
   godot-udp listen 4242 --json | jq .value
+  godot-udp listen 4242 --dtls --key server.key --cert server.crt
 `;
 
 export function bindFailure(command: string, address: string, port: number, code: GodotError): string {
@@ -53,19 +64,74 @@ export function bindFailure(command: string, address: string, port: number, code
   return `godot-udp ${command}: cannot listen on ${hostPort(address, port)}: ${errorName(code)}${hint}\n`;
 }
 
-/** The first line of a receiving command: where it listens (port 0 resolved). */
+/** The first line of a receiving command: where it listens (port 0 resolved), and how. */
 export function announceListening(
   context: CommandContext,
   json: boolean,
   address: string,
   port: number,
   what = "listening on",
+  credentials: ServerCredentials | null = null,
 ): void {
   if (json) {
-    context.stdout.write(JSON.stringify({ event: "listening", address, port }) + "\n");
+    const record: { [key: string]: Json } = { event: "listening", address, port };
+    if (credentials !== null) {
+      record.dtls = true;
+      record.certificate = credentials.subject;
+      record.selfSigned = credentials.selfSigned;
+    }
+    context.stdout.write(JSON.stringify(record) + "\n");
   } else {
-    context.stdout.write(`${what} ${hostPort(address, port)}\n`);
+    const how = credentials === null ? "" : ` ${dtlsAnnouncement(credentials)}`;
+    context.stdout.write(`${what} ${hostPort(address, port)}${how}\n`);
   }
+}
+
+/** Where `listen` and `echo` receive: a bound peer, or a UDPServer accepting DTLS sessions. */
+export interface Receiver {
+  source: PacketSource;
+  port: number;
+  /** With --dtls: the sessions' source (its counts go into the summary). */
+  dtls: DtlsSource | null;
+}
+
+/**
+ * Opens the receiving side of `listen`/`echo` on `port`/`address`: plain UDP, or DTLS with
+ * `credentials` (session events go to `view`, unless `quiet`). `null` after printing why it
+ * cannot listen.
+ */
+export function openReceiver(
+  command: string,
+  context: CommandContext,
+  port: number,
+  address: string,
+  credentials: ServerCredentials | null,
+  view: PacketView,
+  quiet = false,
+): Receiver | null {
+  if (credentials === null) {
+    const peer = new PacketPeerUDP();
+    const code = peer.bind(port, address, LISTEN_QUEUE_BYTES);
+    if (code !== GodotError.OK) {
+      context.stderr.write(bindFailure(command, address, port, code));
+      return null;
+    }
+    return { source: udpSource(peer), port: peer.getLocalPort(), dtls: null };
+  }
+  const opened = listenDtls(port, address, credentials);
+  if (typeof opened === "number") {
+    context.stderr.write(bindFailure(command, address, port, opened));
+    return null;
+  }
+  const source = new DtlsSource(opened.server, opened.dtls, (event) => {
+    if (quiet) return;
+    view.showEvent(event.address, event.port, event.text, "dtls", {
+      state: event.state,
+      status: event.status,
+      milliseconds: event.milliseconds,
+    });
+  });
+  return { source, port: opened.server.getLocalPort(), dtls: source };
 }
 
 export const listen: Command = {
@@ -80,6 +146,7 @@ export const listen: Command = {
       hex: { type: "boolean" },
       exact: { type: "boolean" },
       "allow-objects": { type: "boolean" },
+      ...DTLS_SERVER_OPTIONS,
     });
     if (flag(values, "help")) {
       context.stdout.write(USAGE);
@@ -91,14 +158,7 @@ export const listen: Command = {
     const limit = countText === undefined ? undefined : parseInteger(countText, "--count", 1, Number.MAX_SAFE_INTEGER);
     const address = stringOption(values, "bind") ?? "*";
     const json = flag(values, "json");
-
-    const peer = new PacketPeerUDP();
-    const code = peer.bind(port, address, LISTEN_QUEUE_BYTES);
-    if (code !== GodotError.OK) {
-      context.stderr.write(bindFailure("listen", address, port, code));
-      return EXIT_FAILURE;
-    }
-    announceListening(context, json, address, peer.getLocalPort());
+    const credentials = serverCredentials(values);
 
     const status = new StatusLine(context.stderr);
     const view = new PacketView(context.stdout, status, {
@@ -107,8 +167,12 @@ export const listen: Command = {
       exact: flag(values, "exact"),
       allowObjects: flag(values, "allow-objects"),
     });
+    const receiver = openReceiver("listen", context, port, address, credentials, view);
+    if (receiver === null) return EXIT_FAILURE;
+    announceListening(context, json, address, receiver.port, "listening on", credentials);
+
     let undecodable = 0;
-    const totals = await receiveLoop(udpSource(peer), {
+    const totals = await receiveLoop(receiver.source, {
       limit,
       signal: context.signal,
       status,
@@ -116,7 +180,7 @@ export const listen: Command = {
         if (!view.show(packet)) undecodable++;
       },
     });
-    const traffic = { verb: "received", ...totals, undecodable };
+    const traffic = { verb: "received", ...totals, undecodable, dtls: receiver.dtls?.counts };
     context.stdout.write(json ? summaryJson(traffic) : summaryText(traffic));
     return 0;
   },

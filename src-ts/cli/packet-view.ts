@@ -73,4 +73,19 @@ export class PacketView {
     this.status.print(this.stdout, out);
     return decoded.ok;
   }
+
+  /**
+   * Prints what happened to a peer that is no packet (a DTLS handshake ...): in text
+   * `time  from  text`, in JSON `{"event": event, "time", "from", "address", "port", ...fields}`.
+   */
+  showEvent(address: string, port: number, text: string, event: string, fields: { [key: string]: Json }): void {
+    const now = new Date();
+    const from = hostPort(address, port);
+    if (this.options.json) {
+      const record: { [key: string]: Json } = { event, time: now.toISOString(), from, address, port, ...fields };
+      this.status.print(this.stdout, JSON.stringify(record) + "\n");
+    } else {
+      this.status.print(this.stdout, `${clockTime(now)}  ${from}  ${text}\n`);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 /** `godot-udp send`: send one value (or raw text) to a host and port, optionally repeated. */
 import { setImmediate as yieldToLoop, setTimeout as sleep } from "node:timers/promises";
 import {
+  DTLSStatus,
   GodotError,
   PacketPeerUDP,
   VariantEncodeError,
@@ -20,8 +21,17 @@ import {
   parseInteger,
   stringOption,
 } from "./args.js";
-import { EXIT_FAILURE, type Command } from "./command.js";
+import { CommandFailure, EXIT_FAILURE, type Command } from "./command.js";
+import {
+  DTLS_CLIENT_HELP,
+  DTLS_CLIENT_OPTIONS,
+  clientSettings,
+  connectDtls,
+  resolveAddress,
+  type ClientSettings,
+} from "./dtls.js";
 import { bytes, count, hostPort, secondsSince } from "./format.js";
+import type { Json } from "./json.js";
 import { PacketView } from "./packet-view.js";
 import { StatusLine } from "./status-line.js";
 import { summaryJson, summaryText } from "./summary.js";
@@ -44,13 +54,111 @@ Options:
   --reply            then print the packets that come back (e.g. from godot-udp echo)
   --timeout <ms>     with --reply: how long to wait for replies after the last send (default 1000)
   --json             print JSON objects instead of text
-  -h, --help         show this help
+${DTLS_CLIENT_HELP}  -h, --help         show this help
 
 Examples:
   godot-udp send 127.0.0.1 4242 '{"hp": 10, "pos": Vector2(3, 4)}'
   godot-udp send 127.0.0.1 4242 'Vector2(1, 2)' --repeat 100 --interval 10
   godot-udp send 127.0.0.1 4242 '"ping"' --reply
+  godot-udp send localhost 4242 '"hello"' --dtls --ca server.crt
+  godot-udp send 127.0.0.1 4242 '"hello"' --dtls --insecure
 `;
+
+/** How the packets go: plain UDP, or a DTLS session. */
+interface Channel {
+  /** Sends the value (or raw bytes) once. */
+  put(value: Variant, payload: Uint8Array | null): GodotError;
+  /** What comes back, as packets from the target. */
+  replies(): AsyncIterable<UDPPacket>;
+  /** Packets and bytes sent, for the summary. */
+  sent(): { packets: number; bytes: number };
+  /** Why sending failed, in words, when the channel knows more than the error code. */
+  explain(code: GodotError): string;
+  close(): void;
+}
+
+function udpChannel(peer: PacketPeerUDP): Channel {
+  let stats: { packets: number; bytes: number } | null = null;
+  return {
+    put: (value, payload) => (payload === null ? peer.putVar(value) : peer.putPacket(payload)),
+    replies: () => peer as AsyncIterable<UDPPacket>,
+    sent() {
+      if (stats !== null) return stats;
+      const { packetsSent, bytesSent } = peer.stats();
+      return { packets: packetsSent, bytes: bytesSent };
+    },
+    explain: (code) => errorName(code),
+    close() {
+      stats ??= this.sent();
+      peer.close();
+    },
+  };
+}
+
+/** Connects and completes the handshake: a channel, or `null` after printing why not. */
+async function dtlsChannel(
+  host: string,
+  port: number,
+  settings: ClientSettings,
+  /** Of each packet. */
+  size: number,
+  signal: AbortSignal,
+  print: (text: string, record: { [key: string]: Json }) => void,
+  fail: (message: string) => void,
+): Promise<Channel | null> {
+  const target = hostPort(host, port);
+  const address = await resolveAddress(host);
+  if (address === null) {
+    fail(`godot-udp send: cannot send to ${target}: cannot resolve the host\n`);
+    return null;
+  }
+  const connection = await connectDtls(address, port, settings, signal);
+  if (connection === null) return null; // interrupted
+  if (typeof connection === "string") {
+    fail(`godot-udp send: DTLS handshake with ${target} failed: ${connection}\n`);
+    return null;
+  }
+  print(
+    `DTLS handshake with ${target} done in ${connection.milliseconds} ms ` +
+      (settings.insecure
+        ? "(certificate not verified: --insecure)"
+        : `(certificate verified for ${JSON.stringify(settings.hostname)})`),
+    {
+      event: "dtls",
+      state: "connected",
+      to: target,
+      hostname: settings.hostname,
+      verified: !settings.insecure,
+      milliseconds: connection.milliseconds,
+    },
+  );
+  const { session } = connection;
+  const remote = { address: connection.address, port, family: connection.address.includes(":") ? "IPv6" : "IPv4" } as const;
+  let packetsSent = 0;
+  return {
+    put(value, payload) {
+      // put_var / put_packet of Godot's PacketPeerDTLS: one record each.
+      const code = payload === null ? session.putVar(value) : session.putPacket(payload);
+      if (code === GodotError.OK) packetsSent++;
+      return code;
+    },
+    async *replies() {
+      for await (const data of session) yield { ...remote, data, size: data.length };
+    },
+    // What the records carried (the datagrams also hold DTLS headers and a MAC).
+    sent: () => ({ packets: packetsSent, bytes: packetsSent * size }),
+    explain(code) {
+      const ended = connection.ended();
+      if (ended === DTLSStatus.STATUS_DISCONNECTED) return `${errorName(code)}: the server closed the DTLS session`;
+      if (ended !== null) return `${errorName(code)}: the DTLS session failed (${DTLSStatus[ended]})`;
+      return errorName(code);
+    },
+    close: () => connection.close(),
+  };
+}
+
+/** What one DTLS record carries: PacketPeerDTLS.putPacket refuses more. */
+const DTLS_MAX_PACKET_BYTES = 16384;
 
 /** Sends between yields to the event loop, so Ctrl-C and replies get through a long burst. */
 const SENDS_PER_YIELD = 256;
@@ -67,6 +175,7 @@ export const send: Command = {
       reply: { type: "boolean" },
       timeout: { type: "string" },
       json: { type: "boolean" },
+      ...DTLS_CLIENT_OPTIONS,
     });
     if (flag(values, "help")) {
       context.stdout.write(USAGE);
@@ -106,15 +215,47 @@ export const send: Command = {
       }
       description = varToStr(value, { singleLine: true });
     }
+    const dtls = clientSettings(values, host);
+    const over = dtls === null ? "" : " over DTLS";
+    if (dtls !== null && size > DTLS_MAX_PACKET_BYTES) {
+      throw new CommandFailure(
+        `with --dtls a packet holds at most ${count(DTLS_MAX_PACKET_BYTES)} bytes (one DTLS record); <value> is ${count(size)}`,
+      );
+    }
 
-    const peer = new PacketPeerUDP();
     const target = hostPort(host, port);
-    const destination = await peer.setDestAddressAsync(host, port);
-    if (destination !== GodotError.OK) {
-      const why = destination === GodotError.ERR_CANT_RESOLVE ? "cannot resolve the host" : errorName(destination);
-      context.stderr.write(`godot-udp send: cannot send to ${target}: ${why}\n`);
-      peer.close();
-      return EXIT_FAILURE;
+    let channel: Channel;
+    if (dtls === null) {
+      const peer = new PacketPeerUDP();
+      const destination = await peer.setDestAddressAsync(host, port);
+      if (destination !== GodotError.OK) {
+        const why = destination === GodotError.ERR_CANT_RESOLVE ? "cannot resolve the host" : errorName(destination);
+        context.stderr.write(`godot-udp send: cannot send to ${target}: ${why}\n`);
+        peer.close();
+        return EXIT_FAILURE;
+      }
+      channel = udpChannel(peer);
+    } else {
+      let failed = false;
+      const opened = await dtlsChannel(
+        host,
+        port,
+        dtls,
+        size,
+        context.signal,
+        (text, record) => context.stdout.write((json ? JSON.stringify(record) : text) + "\n"),
+        (message) => {
+          failed = true;
+          context.stderr.write(message);
+        },
+      );
+      if (opened === null) {
+        if (failed) return EXIT_FAILURE;
+        // Ctrl-C during the handshake: it ends as Ctrl-C ends any command, with code 0.
+        context.stderr.write(`godot-udp send: interrupted during the DTLS handshake with ${target}: nothing sent\n`);
+        return 0;
+      }
+      channel = opened;
     }
 
     const status = new StatusLine(context.stderr);
@@ -123,7 +264,7 @@ export const send: Command = {
     let replyTask: Promise<void> | null = null;
     let wakeReplyWaiter: (() => void) | null = null;
     const collectReplies = async (): Promise<void> => {
-      for await (const packet of peer as AsyncIterable<UDPPacket>) {
+      for await (const packet of channel.replies()) {
         replies++;
         view.show(packet, "reply");
         wakeReplyWaiter?.();
@@ -134,7 +275,7 @@ export const send: Command = {
     let sent = 0;
     let failure: GodotError = GodotError.OK;
     while ((repeat === 0 || sent < repeat) && !context.signal.aborted) {
-      const code = payload === null ? peer.putVar(value) : peer.putPacket(payload);
+      const code = channel.put(value, payload);
       if (code !== GodotError.OK) {
         failure = code;
         break;
@@ -159,16 +300,18 @@ export const send: Command = {
     status.clear();
 
     if (failure !== GodotError.OK) {
-      context.stderr.write(`godot-udp send: sending to ${target} failed after ${sent} packets: ${errorName(failure)}\n`);
+      context.stderr.write(`godot-udp send: sending to ${target} failed after ${sent} packets: ${channel.explain(failure)}\n`);
     }
     if (sent === 0) {
       // Nothing went out: the error above says why.
     } else if (json) {
-      context.stdout.write(JSON.stringify({ event: "sent", to: target, text: description, size }) + "\n");
+      const record: { [key: string]: Json } = { event: "sent", to: target, text: description, size };
+      if (dtls !== null) record.dtls = true;
+      context.stdout.write(JSON.stringify(record) + "\n");
     } else if (sent === 1 && repeat === 1) {
-      context.stdout.write(`sent ${description} (${bytes(size)}) to ${target}\n`);
+      context.stdout.write(`sent ${description} (${bytes(size)}) to ${target}${over}\n`);
     } else {
-      context.stdout.write(`sent ${description} (${bytes(size)}) to ${target}, ${count(sent)} times\n`);
+      context.stdout.write(`sent ${description} (${bytes(size)}) to ${target}${over}, ${count(sent)} times\n`);
     }
 
     if (wantReply && replyTask !== null && !context.signal.aborted) {
@@ -188,11 +331,10 @@ export const send: Command = {
         wakeReplyWaiter();
       });
     }
-    const stats = peer.stats();
-    peer.close();
+    channel.close();
     await replyTask;
 
-    const traffic = { verb: "sent", packets: stats.packetsSent, bytes: stats.bytesSent, seconds };
+    const traffic = { verb: "sent", ...channel.sent(), seconds };
     if (sent > 1 || repeat !== 1) context.stdout.write(json ? summaryJson(traffic) : summaryText(traffic));
     if (failure !== GodotError.OK) return EXIT_FAILURE;
     if (wantReply && replies === 0) {

@@ -17,11 +17,20 @@ export interface Traffic {
   osDropped?: number;
   /** Packets that were no Godot Variant. */
   undecodable?: number;
+  /** With DTLS: the sessions of a server. */
+  dtls?: {
+    /** Handshakes completed. */
+    sessions: number;
+    handshakesFailed: number;
+    /** Clients whose first datagram was no ClientHello. */
+    notDtls: number;
+  };
 }
 
 /**
  * `summary: 5 packets (84 B) received in 2.01 s, 2.5 pkt/s, 41.8 B/s; 0 dropped; 0 not Variants`;
- * with drops: `...; 12 dropped (2 by the receive queue, 10 by the OS); ...`.
+ * with drops: `...; 12 dropped (2 by the receive queue, 10 by the OS); ...`; with DTLS
+ * `...; 2 DTLS sessions, 0 failed handshakes` (and `, 1 not DTLS` when a client spoke no DTLS).
  */
 export function summaryText(t: Traffic): string {
   const parts = [
@@ -32,6 +41,11 @@ export function summaryText(t: Traffic): string {
   let text = parts.join(", ");
   if (t.dropped !== undefined) text += `; ${droppedText(t.dropped, t.osDropped ?? 0)}`;
   if (t.undecodable !== undefined) text += `; ${count(t.undecodable)} not Variants`;
+  if (t.dtls !== undefined) {
+    const { sessions, handshakesFailed, notDtls } = t.dtls;
+    text += `; ${count(sessions)} DTLS session${sessions === 1 ? "" : "s"}, ${count(handshakesFailed)} failed handshake${handshakesFailed === 1 ? "" : "s"}`;
+    if (notDtls > 0) text += `, ${count(notDtls)} not DTLS`;
+  }
   return text + "\n";
 }
 
@@ -52,6 +66,11 @@ export function summaryJson(t: Traffic): string {
     record.droppedByOs = os;
   }
   if (t.undecodable !== undefined) record.undecodable = t.undecodable;
+  if (t.dtls !== undefined) {
+    record.dtlsSessions = t.dtls.sessions;
+    record.dtlsHandshakesFailed = t.dtls.handshakesFailed;
+    record.notDtls = t.dtls.notDtls;
+  }
   return JSON.stringify(record) + "\n";
 }
 

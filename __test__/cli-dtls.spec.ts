@@ -268,6 +268,7 @@ test.serial("listen --dtls --json: listening, dtls and packet events, and the se
   t.is(sent.code, 0, sent.stderr);
   const sentRecords = lines(sent.stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
   t.like(sentRecords[0], { event: "dtls", state: "connected", to: `127.0.0.1:${listen.port}`, hostname: "localhost", verified: true });
+  t.is(typeof sentRecords[0]?.milliseconds, "number");
   t.like(sentRecords[1], { event: "sent", to: `127.0.0.1:${listen.port}`, text: "Vector3i(1, 2, 3)", size: 16, dtls: true });
   t.like(sentRecords[2], { event: "summary", verb: "sent", packets: 2, bytes: 32 });
   t.is(sentRecords.length, 3);
@@ -342,7 +343,7 @@ test.serial("send --dtls: a certificate for another name fails with STATUS_ERROR
   t.is(
     byAddress.stderr,
     `godot-udp send: DTLS handshake with 127.0.0.1:${listen.port} failed: STATUS_ERROR_HOSTNAME_MISMATCH: ` +
-      `the server's certificate is not for "127.0.0.1" (--hostname <name> checks the name it carries; --insecure checks nothing)\n`,
+      `the server's certificate is not for "127.0.0.1" (--hostname <name> checks the name it carries; --insecure checks none)\n`,
   );
   const wrongName = await run(["send", "127.0.0.1", String(listen.port), "1", "--dtls", "--ca", files.cert, "--hostname", "game.example"]);
   t.is(wrongName.code, 1);
@@ -367,9 +368,24 @@ test.serial("send --dtls: a certificate --ca (or the system) does not trust fail
   );
   const system = await run(["send", "127.0.0.1", String(listen.port), "1", "--dtls", "--hostname", "localhost"]);
   t.is(system.code, 1);
-  t.regex(system.stderr, /failed: STATUS_ERROR: the server's certificate is not trusted by the system's CA certificates \(--ca <file> trusts another, --insecure checks nothing\)/);
-  listen.child.kill("SIGTERM");
-  await listen.exited;
+  t.regex(system.stderr, /failed: STATUS_ERROR: the server's certificate is not trusted by the system's CA certificates \(--ca <file> trusts another, --insecure alone checks nothing\)/);
+  // --insecure with --ca is Godot's client_unsafe(chain): the chain is still verified, the name not.
+  const unsafeOther = await run(["send", "127.0.0.1", String(listen.port), "1", "--dtls", "--insecure", "--ca", files.otherCert]);
+  t.is(unsafeOther.code, 1);
+  t.regex(unsafeOther.stderr, /failed: STATUS_ERROR: the server's certificate is not trusted by --ca .*other\.crt, or the server refused the handshake\n$/);
+  const unsafeRight = await run(["send", "127.0.0.1", String(listen.port), "2", "--dtls", "--insecure", "--ca", files.cert, "--json"]);
+  t.is(unsafeRight.code, 0, unsafeRight.stderr);
+  t.like(JSON.parse(lines(unsafeRight.stdout)[0] ?? "{}"), { event: "dtls", state: "connected", hostname: null, verified: true });
+  t.is((await listen.exited).code, 0);
+  t.is(lines(listen.stdout()).filter((l) => l.includes("DTLS handshake failed: STATUS_ERROR")).length, 3, listen.stdout());
+  t.regex(listen.stdout(), /  8 B  2\n/);
+  t.regex(listen.stdout(), /; 1 DTLS session, 3 failed handshakes\n$/);
+
+  const text = await startDtls("listen", ["--count", "1"]);
+  const trustedOnly = await run(["send", "127.0.0.1", String(text.port), "3", "--dtls", "--insecure", "--ca", files.cert]);
+  t.is(trustedOnly.code, 0, trustedOnly.stderr);
+  t.regex(trustedOnly.stdout, /^DTLS handshake with 127\.0\.0\.1:\d+ done in \d+ ms \(certificate trusted by --ca, name not checked: --insecure\)\n/);
+  t.is((await text.exited).code, 0);
 });
 
 test.serial("send --dtls where nobody answers DTLS gives up after --handshake-timeout (exit code 1)", async (t) => {
@@ -521,7 +537,7 @@ const BAD_ARGUMENTS: Array<[string[], RegExp, string]> = [
   [["listen", "0", "--dtls", "--self-signed", "--cert", "c.pem"], /^godot-udp listen: --self-signed makes its own key and certificate: give it without --key and --cert\n/, "listen"],
   [["send", "127.0.0.1", "9", "1", "--insecure"], /^godot-udp send: --insecure only applies with --dtls\n/, "send"],
   [["send", "127.0.0.1", "9", "1", "--ca", "c.pem"], /^godot-udp send: --ca only applies with --dtls\n/, "send"],
-  [["send", "127.0.0.1", "9", "1", "--dtls", "--insecure", "--ca", "c.pem"], /^godot-udp send: --insecure verifies nothing: give either --insecure or --ca <file>, not both\n/, "send"],
+  [["send", "127.0.0.1", "9", "1", "--dtls", "--insecure", "--hostname", "x"], /^godot-udp send: --insecure sends and checks no name: give either --insecure or --hostname <name>, not both\n/, "send"],
   [["send", "127.0.0.1", "9", "1", "--dtls", "--handshake-timeout", "0"], /^godot-udp send: --handshake-timeout must be between 1 and /, "send"],
   [["send", "127.0.0.1", "9", "1", "--dtls", "--hostname", ""], /^godot-udp send: --hostname must not be empty\n/, "send"],
 ];

@@ -65,8 +65,9 @@ export const DTLS_CLIENT_HELP = `  --dtls             connect with DTLS first (G
                      of the system's, e.g. the server's own self-signed certificate
   --hostname <name>  with --dtls: the name the server's certificate must carry, also sent
                      as SNI (default: <host>; give it when <host> is an address)
-  --insecure         with --dtls: do not verify the server's certificate at all (Godot's
-                     TLSOptions.client_unsafe(); for testing only)
+  --insecure         with --dtls: check no name (Godot's TLSOptions.client_unsafe()); alone,
+                     the certificate is not verified at all (for testing only); with --ca,
+                     it must still be trusted by that file
   --handshake-timeout <ms>
                      with --dtls: give up when the handshake takes longer (default 5000)
 `;
@@ -200,6 +201,7 @@ export interface ClientSettings {
   options: TLSOptions;
   /** The name given to connectToPeer (SNI, and checked against the certificate unless insecure). */
   hostname: string;
+  /** TLSOptions.clientUnsafe: no name sent or checked; the chain verified only with `ca`. */
   insecure: boolean;
   /** `--ca` as given. */
   ca: string | null;
@@ -221,12 +223,11 @@ export function clientSettings(values: ParsedArgs["values"], host: string): Clie
   const insecure = flag(values, "insecure");
   const ca = stringOption(values, "ca") ?? null;
   const hostnameOption = stringOption(values, "hostname");
-  if (insecure && ca !== null) {
-    throw new UsageError("--insecure verifies nothing: give either --insecure or --ca <file>, not both");
+  if (insecure && hostnameOption !== undefined) {
+    throw new UsageError("--insecure sends and checks no name: give either --insecure or --hostname <name>, not both");
   }
   if (hostnameOption === "") throw new UsageError("--hostname must not be empty");
   const hostname = hostnameOption ?? host;
-  if (insecure) return { options: TLSOptions.clientUnsafe(), hostname, insecure, ca, handshakeTimeoutMs };
   let trusted: X509Certificate | null = null;
   if (ca !== null) {
     const problem = unreadable(ca);
@@ -234,7 +235,9 @@ export function clientSettings(values: ParsedArgs["values"], host: string): Clie
     trusted = new X509Certificate();
     if (trusted.load(ca) !== GodotError.OK) throw new CommandFailure(`--ca ${ca} holds no certificate (PEM or DER)`);
   }
-  return { options: TLSOptions.client(trusted), hostname, insecure, ca, handshakeTimeoutMs };
+  // Godot's client_unsafe(chain) verifies the chain but no name; client_unsafe() nothing.
+  const options = insecure ? TLSOptions.clientUnsafe(trusted) : TLSOptions.client(trusted);
+  return { options, hostname, insecure, ca, handshakeTimeoutMs };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -565,7 +568,7 @@ function handshakeFailure(
   if (status === DTLSStatus.STATUS_ERROR_HOSTNAME_MISMATCH) {
     return (
       `${name}: the server's certificate is not for ${JSON.stringify(settings.hostname)} ` +
-      "(--hostname <name> checks the name it carries; --insecure checks nothing)"
+      "(--hostname <name> checks the name it carries; --insecure checks none)"
     );
   }
   if (status === DTLSStatus.STATUS_ERROR && milliseconds >= settings.handshakeTimeoutMs) {
@@ -574,10 +577,10 @@ function handshakeFailure(
       : `timed out: no handshake within ${settings.handshakeTimeoutMs} ms (${name})`;
   }
   if (status === DTLSStatus.STATUS_ERROR) {
-    if (settings.insecure) return `${name}: the server refused the handshake`;
+    if (settings.insecure && settings.ca === null) return `${name}: the server refused the handshake`;
     const trust =
       settings.ca === null
-        ? "by the system's CA certificates (--ca <file> trusts another, --insecure checks nothing)"
+        ? "by the system's CA certificates (--ca <file> trusts another, --insecure alone checks nothing)"
         : `by --ca ${settings.ca}`;
     return `${name}: the server's certificate is not trusted ${trust}, or the server refused the handshake`;
   }

@@ -120,15 +120,17 @@ async function dtlsChannel(
   }
   print(
     `DTLS handshake with ${target} done in ${connection.milliseconds} ms ` +
-      (settings.insecure
-        ? "(certificate not verified: --insecure)"
-        : `(certificate verified for ${JSON.stringify(settings.hostname)})`),
+      (!settings.insecure
+        ? `(certificate verified for ${JSON.stringify(settings.hostname)})`
+        : settings.ca === null
+          ? "(certificate not verified: --insecure)"
+          : "(certificate trusted by --ca, name not checked: --insecure)"),
     {
       event: "dtls",
       state: "connected",
       to: target,
-      hostname: settings.hostname,
-      verified: !settings.insecure,
+      hostname: settings.insecure ? null : settings.hostname,
+      verified: !settings.insecure || settings.ca !== null,
       milliseconds: connection.milliseconds,
     },
   );

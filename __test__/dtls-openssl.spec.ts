@@ -19,6 +19,9 @@ import {
 import { until } from "./packet-peer-helpers.js";
 
 const interop = opensslTest;
+// A child openssl process starts, makes its keys and retransmits on its own clock (1 s, then 2 s):
+// on a loaded 2-core machine that takes longer than the in-process deadline.
+const CHILD_DEADLINE_MS = 20_000;
 
 function run(t: ExecutionContext, args: string[]): { child: ChildProcess; out: string[]; err: string[] } {
   const child = spawn("openssl", args, { stdio: ["pipe", "pipe", "pipe"] });
@@ -51,7 +54,7 @@ for (const [made, make] of identities) {
     ]);
     // -quiet prints nothing before the handshake: wait for our side to see it.
     await until(() => server.sessions.some((s) => s.getStatus() === PacketPeerDTLS.STATUS_CONNECTED),
-      `the handshake (s_client stderr: ${err.join(" | ")})`);
+      `the handshake (s_client stderr: ${err.join(" | ")})`, CHILD_DEADLINE_MS);
     child.stdin!.write("hello from s_client\n");
     await until(() => received.length > 0, "s_client's datagram");
     t.is(received[0], "hello from s_client\n");
@@ -70,7 +73,7 @@ for (const [made, make] of identities) {
     const { child, out } = run(t, [
       "s_server", "-dtls1_2", "-accept", "127.0.0.1:0", "-key", files.keyFile, "-cert", files.certFile,
     ]);
-    await until(() => out.some((l) => l.startsWith("ACCEPT ")), "s_server to listen");
+    await until(() => out.some((l) => l.startsWith("ACCEPT ")), "s_server to listen", CHILD_DEADLINE_MS);
     const port = Number(out.find((l) => l.startsWith("ACCEPT "))!.split(":").pop());
 
     // s_server serves one client at a time: the unsafe client first, then the verifying one.
@@ -105,7 +108,7 @@ interop("a wrong hostname against s_server gives STATUS_ERROR_HOSTNAME_MISMATCH"
   const { child, out } = run(t, [
     "s_server", "-dtls1_2", "-accept", "127.0.0.1:0", "-key", files.keyFile, "-cert", files.certFile,
   ]);
-  await until(() => out.some((l) => l.startsWith("ACCEPT ")), "s_server to listen");
+  await until(() => out.some((l) => l.startsWith("ACCEPT ")), "s_server to listen", CHILD_DEADLINE_MS);
   const port = Number(out.find((l) => l.startsWith("ACCEPT "))!.split(":").pop());
   const { session, code } = dtlsClient(t, port, "not-localhost.example", TLSOptions.client(identity.cert));
   t.is(code, GodotError.OK);

@@ -57,8 +57,11 @@ function newer(src, dst) {
 
 function build() {
   mkdirSync(out, { recursive: true });
+  // Only what the chosen sections use: the C baselines and the Rust load generator.
+  const needsC = ["receive", "receive1", "send", "batch", "rtt", "memory"].some(want);
+  const needsRust = ["receive", "receive1", "batch", "memory"].some(want);
   const cdir = path.join(here, "c");
-  for (const f of readdirSync(cdir).filter((f) => f.endsWith(".c"))) {
+  for (const f of needsC ? readdirSync(cdir).filter((f) => f.endsWith(".c")) : []) {
     const bin = path.join(out, f.slice(0, -2));
     if (newer(path.join(cdir, f), bin) || newer(path.join(cdir, "bench-common.h"), bin))
       run("cc", ["-O2", "-Wall", "-o", bin, path.join(cdir, f)], `cc -O2 bench/c/${f}`);
@@ -69,7 +72,7 @@ function build() {
     } catch (e) {
       note(`${e.message}: godot-udp rows are skipped`);
     }
-  if (existsSync(path.join(root, "crates", "bench-engine", "Cargo.toml"))) {
+  if (needsRust && existsSync(path.join(root, "crates", "bench-engine", "Cargo.toml"))) {
     try {
       run("cargo", ["build", "--release", "--quiet", "-p", "bench-engine"], "cargo build --release -p bench-engine");
     } catch (e) {

@@ -4,18 +4,21 @@
 // `npm test`. Options:
 //   --quick            32-byte packets only, shorter windows, fewer round trips (about a minute)
 //   --runs N           repeat every measurement N times (interleaved) and report medians
-//   --only a,b         sections: receive, receive1 (per-datagram load), send, batch, rtt, memory, codec
+//   --only a,b         sections: receive, receive1 (per-datagram load), send, batch, rtt, memory, codec,
+//                      dtls (DTLS echo against plain UDP echo)
 //   --sizes 32,512     packet sizes of the receive benchmark (default 32,512,1400)
+//   --dtls-sizes 32,1024  packet sizes of the DTLS echo (default 32,1024)
+//   --inflight N       packets the DTLS/plain echo client keeps in flight (default 64)
 //   --build            rebuild the addon and dist/ (npm run build) even if they exist
 //   --json FILE        also write every result as JSON
 //   --markdown FILE    also write the tables as Markdown
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "./lib/args.mjs";
 import { hasTaskset, startProcess, sleep } from "./lib/spawn.mjs";
-import { fmt, pct, table, medianResult } from "./lib/table.mjs";
+import { fmt, pct, table, median, medianResult } from "./lib/table.mjs";
 import { machineInfo } from "./lib/machine.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,6 +33,9 @@ const sizes = opts.sizes ? String(opts.sizes).split(",").map(Number) : quick ? [
 const W = quick ? { warmupMs: 300, windowMs: 1000 } : { warmupMs: 500, windowMs: 2000 };
 const SEND = quick ? { warmupMs: 200, windowMs: 800 } : { warmupMs: 300, windowMs: 1500 };
 const ROUNDS = quick ? 3000 : 10000;
+const ECHO = quick ? { warmupMs: 200, windowMs: 600 } : { warmupMs: 300, windowMs: 1000 };
+const echoSizes = opts.dtlsSizes ? String(opts.dtlsSizes).split(",").map(Number) : [32, 1024];
+const inflight = Number(opts.inflight ?? 64);
 const RX_CPU = 1;
 const TX_CPU = 0;
 const node = process.execPath;
@@ -368,6 +374,111 @@ async function sectionCodec() {
   if (r.status !== 0) log(`(exit ${r.status}) ${(r.stderr || "").trim().slice(-500)}`);
 }
 
+// ---------------------------------------------------------------- DTLS echo
+// One echo server process (core 1) and one client process (core 0) per measurement; the client
+// keeps `inflight` packets in flight. Plain and DTLS are measured back to back for each size and
+// server path, so every run gives a paired ratio; the table shows medians, and min–max over the
+// runs when there are several.
+async function measureEcho(transport, mode, size) {
+  const certFile = path.join(out, `dtls-echo-cert-${process.pid}.pem`);
+  const common = ["--host", "127.0.0.1", "--transport", transport, "--cert-file", certFile, "--warmup-ms", ECHO.warmupMs, "--window-ms", ECHO.windowMs];
+  const s = startProcess(node, [js("dtls/echo-server.mjs"), ...common, "--mode", mode, "--idle-ms", 3000].map(String), { cpu: RX_CPU, timeoutMs: 30000 });
+  let port;
+  try {
+    port = await s.ready;
+  } catch (e) {
+    return { error: e.message };
+  }
+  const c = startProcess(node, [js("dtls/echo-client.mjs"), ...common, "--port", port, "--size", size, "--inflight", inflight].map(String), { cpu: TX_CPU, timeoutMs: 30000 });
+  const [sr, cr] = await Promise.all([s.done, c.done]);
+  rmSync(certFile, { force: true });
+  if (sr.result.error || cr.result.error) return { error: `server: ${sr.result.error ?? "ok"}; client: ${cr.result.error ?? "ok"}` };
+  return {
+    pps: sr.result.pps,
+    cpuUsPerPacket: sr.result.cpuUsPerPacket,
+    loss: sr.result.loss,
+    echoesPerPass: sr.result.packetsPerCall,
+    clientPps: cr.result.pps,
+    clientCpuUsPerPacket: cr.result.cpuUsPerPacket,
+    clientLost: cr.result.lost,
+    stalls: cr.result.stalls,
+    handshakeMs: cr.result.handshakeMs,
+  };
+}
+
+async function sectionDtls(godot) {
+  log(`\n## DTLS echo against plain UDP echo (${inflight} packets in flight, server on core ${RX_CPU}, client on core ${TX_CPU})\n`);
+  if (!godot) {
+    log("godot-udp is not built: skipped.");
+    return;
+  }
+  log(
+    `Load average ${machineInfo().load} at the start of this section. Server: UDPServer + DTLSServer (or the taken PacketPeerUDP), echoing with putPacket; ` +
+      `client: PacketPeerDTLS (trusting the server's self-signed RSA-2048 certificate) or PacketPeerUDP, 'packet' events, ${ECHO.warmupMs} ms warm-up + ${ECHO.windowMs} ms window. ` +
+      `Server CPU per echo = receive + send of one packet (+ decrypt + encrypt for DTLS), whole server process. ` +
+      `DTLS/plain ratios are taken per run (plain and DTLS measured back to back), then the median${runs > 1 ? " (min–max)" : ""}.\n`,
+  );
+  const paths = [
+    ["event", "'packet' events"],
+    ["poll", "poll loop"],
+  ];
+  const transports = [
+    ["plain", "plain UDP"],
+    ["dtls", "DTLS"],
+  ];
+  const res = {};
+  for (let i = 0; i < runs; i++)
+    for (const size of echoSizes)
+      for (const [mode] of paths)
+        for (const [t] of transports) (res[`${size}:${mode}:${t}`] ??= []).push(await measureEcho(t, mode, size));
+  const spread = (xs, digits) => {
+    const v = xs.filter((x) => typeof x === "number" && Number.isFinite(x));
+    return v.length > 1 ? `${fmt(Math.min(...v), digits)}–${fmt(Math.max(...v), digits)}` : "-";
+  };
+  const cell = (xs, digits, unit = "") => (runs > 1 ? `${fmt(median(xs), digits)}${unit} (${spread(xs, digits)})` : `${fmt(median(xs), digits)}${unit}`);
+  json.sections.dtls = { inflight, window: ECHO, runs: res };
+  const handshakes = [];
+  for (const size of echoSizes) {
+    const rows = [];
+    for (const [mode, pathName] of paths) {
+      const plain = res[`${size}:${mode}:plain`];
+      for (const [t, tName] of transports) {
+        const all = res[`${size}:${mode}:${t}`];
+        const ok = all.filter((r) => !r.error);
+        if (!ok.length) {
+          rows.push([pathName, tName, "error: " + String(all[0]?.error).slice(0, 80), "", "", "", "", "", ""]);
+          continue;
+        }
+        if (t === "dtls") handshakes.push(...ok.map((r) => r.handshakeMs));
+        // Paired per run: run i of DTLS over run i of plain.
+        const pairs = all.map((r, i) => [r, plain[i]]).filter(([a, b]) => !a.error && b && !b.error);
+        const cpuRatio = pairs.map(([a, b]) => a.cpuUsPerPacket / b.cpuUsPerPacket);
+        const ppsRatio = pairs.map(([a, b]) => a.pps / b.pps);
+        const pick = (k) => ok.map((r) => r[k]);
+        rows.push([
+          pathName,
+          tName,
+          cell(pick("pps"), 0),
+          cell(pick("cpuUsPerPacket"), 2),
+          cell(pick("clientCpuUsPerPacket"), 2),
+          mode === "poll" ? fmt(median(pick("echoesPerPass")), 1) : "-",
+          pct(median(pick("loss"))),
+          t === "dtls" ? cell(cpuRatio, 2, "x") : "1.00x",
+          t === "dtls" ? cell(ppsRatio, 2, "x") : "1.00x",
+        ]);
+      }
+    }
+    log(`### ${size}-byte packets\n`);
+    log(table(["server path", "transport", "echoes/s", "server CPU µs/echo", "client CPU µs/echo", "echoes per pass", "loss", "CPU DTLS/plain", "echoes/s DTLS/plain"], rows));
+    log("");
+  }
+  log(
+    `Handshake (client's connectToPeer to STATUS_CONNECTED, cookie exchange included): median ${fmt(median(handshakes), 1)} ms over ${handshakes.length}. ` +
+      "Poll loop: server.poll(), then [session.poll()] and while (getAvailablePacketCount() > 0) putPacket(getPacket()); after a pass that found nothing it awaits wait() on the client's server peer (no spinning). " +
+      "'echoes per pass': packets echoed per pass, empty passes included.",
+  );
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   build();
@@ -387,6 +498,7 @@ async function main() {
   if (want("rtt")) await sectionRtt(godot);
   if (want("memory")) await sectionMemory(godot);
   if (want("codec")) await sectionCodec();
+  if (want("dtls")) await sectionDtls(godot);
   log(`\nLoad average at the end: ${machineInfo().load}`);
   if (opts.json) writeFileSync(String(opts.json), JSON.stringify(json, null, 2));
   if (opts.markdown) writeFileSync(String(opts.markdown), report.join("\n") + "\n");

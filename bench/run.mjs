@@ -477,6 +477,9 @@ async function sectionDtls(godot) {
       "Poll loop: server.poll(), then [session.poll()] and while (getAvailablePacketCount() > 0) putPacket(getPacket()); after a pass that found nothing it awaits wait() on the client's server peer (no spinning). " +
       "'echoes per pass': packets echoed per pass, empty passes included.",
   );
+  const stalled = Object.entries(res).flatMap(([k, v]) => v.filter((r) => r.stalls > 0).map(() => k));
+  if (stalled.length)
+    log(`\nStalls (200 ms without an echo: packets lost, the client sent a new window) in ${stalled.length} measurement(s): ${[...new Set(stalled)].join(", ")}.`);
 }
 
 // ---------------------------------------------------------------- main

@@ -92,6 +92,21 @@ test("events: 'status', 'packet' and 'close' on both ends, with no poll() calls"
   t.false(server.sessions[0].getStatus() === PacketPeerDTLS.STATUS_CONNECTED);
 });
 
+test("events: packets sent right before close_notify arrive before 'close'", async (t) => {
+  const seen: string[] = [];
+  const server = dtlsServer(t, identity, (session) => {
+    session.on("packet", (data) => seen.push(data.toString()));
+    session.on("close", () => seen.push("close"));
+  });
+  const { session } = dtlsClient(t, server.port, "localhost", TLSOptions.client(identity.cert));
+  t.is(await pollHandshake(session), PacketPeerDTLS.STATUS_CONNECTED);
+  for (const word of ["last", "words"]) t.is(session.putPacket(Buffer.from(word)), GodotError.OK);
+  session.disconnectFromPeer();
+  await until(() => seen.includes("close"), "the server session to close");
+  t.deepEqual(seen, ["last", "words", "close"]);
+  t.is(server.sessions[0].getStatus(), PacketPeerDTLS.STATUS_DISCONNECTED);
+});
+
 test("for await yields a session's packets and ends when the peer disconnects", async (t) => {
   const got: string[] = [];
   let loop: Promise<void> | undefined;

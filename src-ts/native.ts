@@ -230,6 +230,8 @@ export interface NativeDtlsPeer {
   /** The next packet (empty when none is queued), or null when not connected. */
   getPacket(): Buffer | null;
   getAvailablePacketCount(): number;
+  /** Every queued packet, oldest first; answers a close_notify that waited for them. */
+  takeAll(udp: NativePeer): Buffer[];
   disconnectFromPeer(udp: NativePeer): void;
   dropSession(): void;
   /** Milliseconds until poll() has timer work; -1 when none. */

@@ -83,6 +83,24 @@ impl NativeDtlsPeer {
         }
     }
 
+    /// Every queued packet, oldest first (empty when none or not connected); a close_notify that
+    /// waited for them is answered after.
+    #[napi(catch_unwind)]
+    pub fn take_all<'e>(&mut self, env: &'e Env, udp: &mut NativePeer) -> Result<Vec<BufferSlice<'e>>> {
+        let mut out = Vec::new();
+        let mut failed = None;
+        udp.with_engine(|u| {
+            self.inner.take_all(u, |bytes| match BufferSlice::copy_from(env, bytes) {
+                Ok(b) => out.push(b),
+                Err(e) => failed = Some(e),
+            })
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
+    }
+
     #[napi(catch_unwind)]
     pub fn get_available_packet_count(&self) -> i32 {
         self.inner.get_available_packet_count()

@@ -96,6 +96,11 @@ export class PacketPeerDTLS
   #handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
 
   // Node layer.
+  /**
+   * Packets taken from the native queue in one call for 'packet' listeners and not handed out
+   * yet (the last listener left mid-batch): getPacket and iterators serve them first.
+   */
+  #held: Buffer[] = [];
   /** Listening to the UDP peer's datagrams. */
   #attached: PacketPeerUDP | null = null;
   #timer: NodeJS.Timeout | undefined;
@@ -104,8 +109,7 @@ export class PacketPeerDTLS
   #delivering = false;
   readonly #onDatagram = (data: Buffer): void => {
     if (this.#udpNative === null) return;
-    this.#native.receive(this.#udpNative, data);
-    this.#afterProgress();
+    this.#afterProgress(this.#native.receive(this.#udpNative, data) as DTLSStatus);
   };
   readonly #onUdpClose = (): void => this.poll();
   readonly #onListenersChanged = (event: string | symbol): void => {
@@ -118,7 +122,7 @@ export class PacketPeerDTLS
       session.#native.setHandshakeTimeout(handshakeTimeoutMs);
       session.#handshakeTimeoutMs = handshakeTimeoutMs;
       server.takeConnection(session.#udpNative!, session.#native);
-      session.#afterProgress();
+      session.#afterProgress(session.#native.getStatus() as DTLSStatus);
     };
   }
 
@@ -162,7 +166,7 @@ export class PacketPeerDTLS
       options.isUnsafeClient(),
       chain === null ? null : nativeCertificate(chain),
     ) as GodotError;
-    this.#afterProgress();
+    this.#afterProgress(this.#native.getStatus() as DTLSStatus);
     return code;
   }
 
@@ -173,8 +177,7 @@ export class PacketPeerDTLS
    */
   poll(): void {
     if (this.#udpNative === null) return;
-    this.#native.poll(this.#udpNative);
-    this.#afterProgress();
+    this.#afterProgress(this.#native.poll(this.#udpNative) as DTLSStatus);
   }
 
   /** Godot `get_status`. */
@@ -189,7 +192,8 @@ export class PacketPeerDTLS
   disconnectFromPeer(): void {
     if (this.#udpNative === null) return;
     this.#native.disconnectFromPeer(this.#udpNative);
-    this.#afterProgress();
+    this.#held = [];
+    this.#afterProgress(this.#native.getStatus() as DTLSStatus);
   }
 
   /**
@@ -201,7 +205,7 @@ export class PacketPeerDTLS
     checkBytes(data, "data");
     if (this.#udpNative === null) return GodotError.ERR_UNCONFIGURED;
     const code = this.#native.putPacket(this.#udpNative, data) as GodotError;
-    if (code !== GodotError.OK) this.#afterProgress();
+    if (code !== GodotError.OK) this.#afterProgress(this.#native.getStatus() as DTLSStatus);
     return code;
   }
 
@@ -217,7 +221,7 @@ export class PacketPeerDTLS
 
   /** Godot `get_available_packet_count`: decrypted packets queued; 0 unless connected. */
   getAvailablePacketCount(): number {
-    return this.#native.getAvailablePacketCount();
+    return this.#held.length + this.#native.getAvailablePacketCount();
   }
 
   getPacketError(): GodotError {
@@ -314,6 +318,8 @@ export class PacketPeerDTLS
   }
 
   #take(): TakenPacket {
+    const held = this.#held.shift();
+    if (held !== undefined) return { error: GodotError.OK, data: held };
     const data = this.#native.getPacket();
     if (data === null) return { error: GodotError.ERR_UNCONFIGURED, data: null };
     return { error: GodotError.OK, data };
@@ -329,12 +335,15 @@ export class PacketPeerDTLS
   #end(): void {
     if (this.#udpNative !== null) this.#native.disconnectFromPeer(this.#udpNative);
     else this.#native.dropSession();
-    this.#afterProgress();
+    this.#held = [];
+    this.#afterProgress(this.#native.getStatus() as DTLSStatus);
   }
 
-  /** After any native call: status events, the end of a session, delivery and the timer. */
-  #afterProgress(): void {
-    const status = this.#native.getStatus() as DTLSStatus;
+  /**
+   * After a native call that returned the session's `status`: status events, the end of a
+   * session, delivery and the timer. No native call when nothing listens.
+   */
+  #afterProgress(status: DTLSStatus): void {
     const was = this.#status;
     if (status !== was) {
       this.#status = status;
@@ -406,22 +415,34 @@ export class PacketPeerDTLS
     this.#timer.unref();
   }
 
+  /**
+   * Hands queued packets to 'packet' listeners: one native call takes all of them (a close_notify
+   * that waited for them is answered, hence the status check after a non-empty batch). Without
+   * listeners, iterators are woken to pull.
+   */
   #deliver(): void {
-    if (this.getAvailablePacketCount() === 0) return;
     if (this.listenerCount("packet") === 0) {
-      this.#wakeWaiters();
+      if (this.#waiters.length > 0 && this.getAvailablePacketCount() > 0) this.#wakeWaiters();
       return;
     }
-    if (this.#delivering) return;
+    if (this.#delivering || this.#udpNative === null) return;
     this.#delivering = true;
     try {
-      while (this.listenerCount("packet") > 0 && this.getAvailablePacketCount() > 0) {
-        this.emit("packet", this.getPacket());
+      if (this.#held.length === 0) {
+        this.#held = this.#native.takeAll(this.#udpNative);
+        if (this.#held.length === 0) return;
+      } else {
+        this.#held.push(...this.#native.takeAll(this.#udpNative));
+      }
+      while (this.#held.length > 0 && this.listenerCount("packet") > 0) {
+        this.emit("packet", this.#held.shift()!);
       }
     } finally {
       this.#delivering = false;
     }
-    if (this.getAvailablePacketCount() > 0) this.#wakeWaiters();
+    if (this.#held.length > 0) this.#wakeWaiters();
+    const status = this.#native.getStatus() as DTLSStatus;
+    if (status !== this.#status) this.#afterProgress(status);
   }
 
   #wakeWaiters(): void {

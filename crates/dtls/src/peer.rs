@@ -295,6 +295,19 @@ impl PacketPeerDtls {
         })
     }
 
+    /// Hands every queued packet to `f`, oldest first (the event layer's read: one call for a
+    /// datagram's packets); then, if the peer's close_notify was waiting for them, ends the session.
+    /// Returns the status after it.
+    pub fn take_all(&mut self, udp: &mut PacketPeerUdp, mut f: impl FnMut(&[u8])) -> i32 {
+        if self.status == STATUS_CONNECTED {
+            while let Some(packet) = self.plain.pop_front() {
+                f(&packet);
+            }
+            self.finish_peer_close(udp);
+        }
+        self.status
+    }
+
     /// Godot `get_available_packet_count`: 0 unless connected.
     pub fn get_available_packet_count(&self) -> i32 {
         if self.status != STATUS_CONNECTED {

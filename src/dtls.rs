@@ -86,14 +86,19 @@ impl NativeDtlsPeer {
     /// Every queued packet, oldest first (empty when none or not connected); a close_notify that
     /// waited for them is answered after.
     #[napi(catch_unwind)]
-    pub fn take_all<'e>(&mut self, env: &'e Env, udp: &mut NativePeer) -> Result<Vec<BufferSlice<'e>>> {
+    pub fn take_all<'e>(
+        &mut self,
+        env: &'e Env,
+        udp: &mut NativePeer,
+    ) -> Result<Vec<BufferSlice<'e>>> {
         let mut out = Vec::new();
         let mut failed = None;
         udp.with_engine(|u| {
-            self.inner.take_all(u, |bytes| match BufferSlice::copy_from(env, bytes) {
-                Ok(b) => out.push(b),
-                Err(e) => failed = Some(e),
-            })
+            self.inner
+                .take_all(u, |bytes| match BufferSlice::copy_from(env, bytes) {
+                    Ok(b) => out.push(b),
+                    Err(e) => failed = Some(e),
+                })
         });
         match failed {
             Some(e) => Err(e),

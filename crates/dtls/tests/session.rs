@@ -351,10 +351,18 @@ fn unsafe_client_with_a_chain_verifies_the_chain_but_not_the_name() {
     };
     let mut c = client(server.port(), "any.name", &unsafe_with(&cert));
     assert!(run(&mut server, &mut c, |_, d| d.status() != STATUS_HANDSHAKING));
-    assert_eq!(c.1.status(), STATUS_CONNECTED, "the chain verifies; the name is not checked");
+    assert_eq!(
+        c.1.status(),
+        STATUS_CONNECTED,
+        "the chain verifies; the name is not checked"
+    );
     let mut c = client(server.port(), "localhost", &unsafe_with(&other));
     assert!(run(&mut server, &mut c, |_, d| d.status() != STATUS_HANDSHAKING));
-    assert_eq!(c.1.status(), STATUS_ERROR, "a chain that does not verify fails");
+    assert_eq!(
+        c.1.status(),
+        STATUS_ERROR,
+        "a chain that does not verify fails"
+    );
 }
 
 #[test]

@@ -14,7 +14,10 @@
 //! - a packet larger than a DTLS record can carry is refused with `ERR_INVALID_PARAMETER`, the
 //!   session kept (mbedTLS fails the write and Godot drops the session);
 //! - a handshake has a deadline (`handshake_timeout`), and a connection taken by a `DTLSServer`
-//!   whose first datagram is not a ClientHello is refused at once.
+//!   whose first datagram is not a ClientHello is refused at once;
+//! - a datagram holding a record OpenSSL would end the session over instead of discarding it (too
+//!   short to decrypt, or plaintext application data) is discarded and counted before OpenSSL
+//!   sees it (`Datagrams::incoming_is_harmful`).
 
 use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
@@ -22,9 +25,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use openssl::ssl::{ErrorCode, SslStream};
+use foreign_types_shared::ForeignTypeRef;
+use openssl::ssl::{ErrorCode, SslRef, SslStream};
 
-use crate::datagrams::Datagrams;
+use crate::datagrams::{Datagrams, RecordLayer};
 use crate::listen::{listen, Hello};
 use crate::options::ClientOptions;
 use crate::server::{hello_state_index, ClientHelloState, DtlsServer};
@@ -401,6 +405,16 @@ impl PacketPeerDtls {
 
     /// Runs the session on the datagram in its inbox, then sends what it wrote.
     fn process(&mut self, udp: &mut PacketPeerUdp) {
+        if let Some(stream) = self.stream.as_mut() {
+            let layer = record_layer(stream.ssl(), self.status == STATUS_CONNECTED);
+            let inbox = stream.get_mut();
+            if inbox.incoming_is_harmful(&layer) {
+                // Garbage OpenSSL would end the session over (see `incoming_is_harmful`).
+                inbox.clear_incoming();
+                self.stats.datagrams_discarded += 1;
+                return;
+            }
+        }
         let before = (
             self.status,
             self.stats.packets_received + self.stats.packets_dropped,
@@ -562,5 +576,45 @@ impl PacketPeerDtls {
             udp.close();
         }
         self.status = status;
+    }
+}
+
+extern "C" {
+    fn SSL_SESSION_get_max_fragment_length(session: *const openssl_sys::SSL_SESSION) -> u8;
+}
+
+/// What `Datagrams::incoming_is_harmful` needs to know of the session's record layer.
+fn record_layer(ssl: &SslRef, connected: bool) -> RecordLayer {
+    // SAFETY: a live session of a live SSL; the call only reads it.
+    let mfl = ssl.session().map_or(0, |s| unsafe {
+        SSL_SESSION_get_max_fragment_length(s.as_ptr())
+    });
+    RecordLayer {
+        min_protected: min_protected_record(ssl),
+        protected: connected,
+        max_fragment: if (1..=4).contains(&mfl) {
+            512 << (mfl - 1)
+        } else {
+            16384
+        },
+    }
+}
+
+/// The shortest protected record the negotiated cipher makes (its explicit nonce and tag): AES-GCM
+/// and AES-CCM 8 + 16 bytes, AES-CCM8 8 + 8, ChaCha20-Poly1305 16. No protected record is genuine
+/// before a cipher is negotiated, so GCM's bound holds then. CBC suites (which OpenSSL and Godot
+/// rank below the AEAD ones): 0, no bound; with encrypt-then-MAC OpenSSL ends their session on
+/// any record that fails its MAC (openssl/openssl#24972), which no length check prevents.
+fn min_protected_record(ssl: &SslRef) -> usize {
+    let Some(cipher) = ssl.current_cipher() else {
+        return 24;
+    };
+    let name = cipher.name();
+    if name.contains("CHACHA20") || name.contains("CCM8") {
+        16
+    } else if name.contains("GCM") || name.contains("CCM") {
+        24
+    } else {
+        0
     }
 }

@@ -1,0 +1,356 @@
+//! DTLS sessions against bad input, at the engine level where large counts are cheap: records too
+//! short to decrypt and plaintext application data (which OpenSSL would answer by ending the
+//! session), and a storm of garbage datagrams. The ava suite (__test__/dtls-hostile.spec.ts)
+//! covers the same ground over real sockets through the public API. Figures go to stderr:
+//! `cargo test -p godot-udp-dtls --test hostile -- --nocapture`.
+
+use std::time::{Duration, Instant};
+
+use godot_udp_dtls::peer::*;
+use godot_udp_dtls::{
+    ClientOptions, CryptoKey, DtlsServer, PacketPeerDtls, ServerOptions, X509Certificate,
+};
+use godot_udp_engine::codes::OK;
+use godot_udp_engine::{PacketPeerUdp, UdpServer};
+
+// -------------------------------------------------------------------------------------------------
+// Both ends (as tests/session.rs has them)
+
+const DEADLINE: Duration = Duration::from_secs(10);
+
+fn identity() -> (CryptoKey, X509Certificate) {
+    let key = CryptoKey::generate_rsa(2048).expect("keygen");
+    let cert = X509Certificate::self_signed(
+        &key,
+        "CN=localhost,O=godot-udp hostile tests,C=IT",
+        "20140101000000",
+        "20340101000000",
+    )
+    .unwrap();
+    (key, cert)
+}
+
+struct Server {
+    udp: UdpServer,
+    dtls: DtlsServer,
+    peers: Vec<(PacketPeerUdp, PacketPeerDtls)>,
+}
+
+impl Server {
+    fn new(key: &CryptoKey, cert: &X509Certificate) -> Server {
+        let mut udp = UdpServer::new();
+        assert_eq!(udp.listen(0, "127.0.0.1", false), OK);
+        let mut dtls = DtlsServer::new();
+        let options = ServerOptions {
+            key: key.clone(),
+            certificate: cert.clone(),
+        };
+        assert_eq!(dtls.setup(&options), OK);
+        Server {
+            udp,
+            dtls,
+            peers: Vec::new(),
+        }
+    }
+
+    fn port(&self) -> u16 {
+        self.udp.local_port()
+    }
+
+    fn step(&mut self) {
+        self.udp.poll();
+        while self.udp.is_connection_available() {
+            let mut udp = self.udp.take_connection().unwrap();
+            let mut dtls = PacketPeerDtls::new();
+            self.dtls.take_connection(&mut udp, &mut dtls);
+            if dtls.status() == STATUS_HANDSHAKING {
+                self.peers.push((udp, dtls));
+            }
+        }
+        for (udp, dtls) in &mut self.peers {
+            dtls.poll(udp);
+        }
+    }
+}
+
+type Client = (PacketPeerUdp, PacketPeerDtls);
+
+fn client(port: u16, cert: &X509Certificate) -> Client {
+    let mut udp = PacketPeerUdp::new();
+    assert_eq!(udp.connect_to_host("127.0.0.1", port as i64), OK);
+    let mut dtls = PacketPeerDtls::new();
+    let options = ClientOptions {
+        trusted: Some(cert.clone()),
+        ..ClientOptions::default()
+    };
+    assert_eq!(dtls.connect_to_peer(&mut udp, "localhost", &options), OK);
+    (udp, dtls)
+}
+
+fn run(
+    server: &mut Server,
+    c: &mut Client,
+    mut done: impl FnMut(&Server, &Client) -> bool,
+) -> bool {
+    let end = Instant::now() + DEADLINE;
+    while Instant::now() < end {
+        c.1.poll(&mut c.0);
+        server.step();
+        if done(server, c) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    false
+}
+
+fn connected_pair() -> (Server, Client) {
+    let (key, cert) = identity();
+    let mut server = Server::new(&key, &cert);
+    let mut c = client(server.port(), &cert);
+    assert!(run(&mut server, &mut c, |s, c| c.1.status()
+        == STATUS_CONNECTED
+        && s.peers.len() == 1
+        && s.peers[0].1.status() == STATUS_CONNECTED));
+    (server, c)
+}
+
+/// Sends `text` from the client and waits until the server session has it; returns what the
+/// server session read.
+fn exchange(server: &mut Server, c: &mut Client, text: &[u8]) -> Vec<u8> {
+    assert_eq!(c.1.put_packet(&mut c.0, text), OK);
+    assert!(run(server, c, |s, _| s.peers[0]
+        .1
+        .get_available_packet_count()
+        > 0));
+    server.peers[0].1.get_packet(|b| b.to_vec()).unwrap()
+}
+
+/// A DTLS 1.2 record.
+fn record(content_type: u8, epoch: u16, seq: u64, body: &[u8]) -> Vec<u8> {
+    let mut r = vec![content_type, 0xfe, 0xfd];
+    r.extend_from_slice(&epoch.to_be_bytes());
+    r.extend_from_slice(&seq.to_be_bytes()[2..]);
+    r.extend_from_slice(&(body.len() as u16).to_be_bytes());
+    r.extend_from_slice(body);
+    r
+}
+
+/// xorshift64*: reproducible garbage.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+
+#[test]
+fn short_protected_records_are_discarded_and_the_session_lives() {
+    let (mut server, mut c) = connected_pair();
+    assert_eq!(exchange(&mut server, &mut c, b"before"), b"before");
+    let (sudp, sdtls) = &mut server.peers[0];
+    let (cudp, cdtls) = &mut c;
+    let (s0, c0) = (sdtls.stats(), cdtls.stats());
+    // Every length an AEAD record cannot have (GCM: 8 bytes of nonce and 16 of tag), every
+    // content type, under fresh sequence numbers (no replay check spares them), one datagram each.
+    let mut sent = 0;
+    let mut seq = 10_000;
+    for len in 0..24 {
+        for content_type in [21, 22, 23] {
+            let r = record(content_type, 1, seq, &vec![0x5a; len]);
+            seq += 1;
+            sdtls.receive(sudp, &r);
+            cdtls.receive(cudp, &r);
+            sent += 1;
+            assert_eq!(
+                sdtls.status(),
+                STATUS_CONNECTED,
+                "server: a {len}-byte record of type {content_type}"
+            );
+            assert_eq!(
+                cdtls.status(),
+                STATUS_CONNECTED,
+                "client: a {len}-byte record of type {content_type}"
+            );
+        }
+    }
+    let (s1, c1) = (sdtls.stats(), cdtls.stats());
+    assert_eq!(s1.datagrams_discarded - s0.datagrams_discarded, sent);
+    assert_eq!(c1.datagrams_discarded - c0.datagrams_discarded, sent);
+    assert_eq!(s1.datagrams_sent, s0.datagrams_sent, "no alert");
+    assert_eq!(c1.datagrams_sent, c0.datagrams_sent, "no alert");
+
+    // Short records where OpenSSL would find them inside others: behind a header it skips alone
+    // (wrong major version, an impossible length, when connected another version), and in front
+    // of a genuine record. Each such datagram is discarded whole.
+    assert_eq!(cdtls.put_packet(cudp, b"behind a short one"), OK);
+    let end = Instant::now() + DEADLINE;
+    while sudp.get_available_packet_count() == 0 && Instant::now() < end {
+        server.udp.poll();
+    }
+    let genuine = sudp.get_packet(|a, b| [a, b].concat()).unwrap();
+    let short = record(23, 1, seq, &[1; 10]);
+    let skipped_headers = [
+        record(23, 1, seq + 1, &[])
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| if i == 1 { 0x03 } else { b })
+            .collect::<Vec<u8>>(),
+        {
+            let mut h = record(23, 1, seq + 2, &[]);
+            h[11..13].copy_from_slice(&40000u16.to_be_bytes());
+            h
+        },
+        {
+            let mut h = record(23, 1, seq + 3, &[]);
+            h[2] = 0xff;
+            h[11..13].copy_from_slice(&(short.len() as u16).to_be_bytes());
+            h
+        },
+    ];
+    let mut hidden = Vec::new();
+    for header in &skipped_headers {
+        hidden.push([&header[..], &short].concat());
+    }
+    hidden.push([&short[..], &genuine].concat());
+    let before = sdtls.stats();
+    for d in &hidden {
+        sdtls.receive(sudp, d);
+        assert_eq!(sdtls.status(), STATUS_CONNECTED, "{d:02x?}");
+    }
+    let after = sdtls.stats();
+    assert_eq!(
+        after.datagrams_discarded - before.datagrams_discarded,
+        hidden.len() as u64
+    );
+    assert_eq!(
+        sdtls.get_available_packet_count(),
+        0,
+        "the genuine record went with its datagram"
+    );
+    sdtls.receive(sudp, &genuine);
+    assert_eq!(
+        sdtls.get_packet(|b| b.to_vec()).unwrap(),
+        b"behind a short one"
+    );
+    assert_eq!(exchange(&mut server, &mut c, b"after"), b"after");
+    eprintln!(
+        "{sent} short protected records at each end: discarded {} (server) and {} (client), both connected",
+        s1.datagrams_discarded - s0.datagrams_discarded,
+        c1.datagrams_discarded - c0.datagrams_discarded
+    );
+}
+
+#[test]
+fn impostor_records_during_a_handshake_do_not_end_it_or_surface() {
+    let (key, cert) = identity();
+    let mut server = Server::new(&key, &cert);
+    let mut c = client(server.port(), &cert);
+    // Until the server's session started (the cookie exchange done): both ends are handshaking.
+    assert!(run(&mut server, &mut c, |s, _| !s.peers.is_empty()));
+    let (sudp, sdtls) = &mut server.peers[0];
+    let (cudp, cdtls) = &mut c;
+    assert_eq!(sdtls.status(), STATUS_HANDSHAKING);
+    assert_eq!(cdtls.status(), STATUS_HANDSHAKING);
+    let impostors = [
+        record(23, 0, 5, b"plaintext application data"),
+        record(23, 0, 6, b""),
+        record(23, 1, 1, &[7; 5]),
+        record(21, 1, 2, &[7; 2]),
+        record(22, 1, 3, &[7; 12]),
+        record(23, 1, 4, &[7; 64]),
+    ];
+    for r in &impostors {
+        sdtls.receive(sudp, r);
+        cdtls.receive(cudp, r);
+        assert_eq!(sdtls.status(), STATUS_HANDSHAKING, "server: {r:02x?}");
+        assert_eq!(cdtls.status(), STATUS_HANDSHAKING, "client: {r:02x?}");
+    }
+    assert!(run(&mut server, &mut c, |s, c| c.1.status()
+        == STATUS_CONNECTED
+        && s.peers[0].1.status() == STATUS_CONNECTED));
+    assert_eq!(server.peers[0].1.get_available_packet_count(), 0);
+    assert_eq!(c.1.get_available_packet_count(), 0);
+    assert_eq!(server.peers[0].1.stats().packets_received, 0);
+    assert_eq!(c.1.stats().packets_received, 0);
+    assert_eq!(exchange(&mut server, &mut c, b"first"), b"first");
+}
+
+#[test]
+fn a_storm_of_garbage_leaves_connected_sessions_connected() {
+    const N: u64 = 20_000;
+    let (mut server, mut c) = connected_pair();
+    assert_eq!(exchange(&mut server, &mut c, b"before"), b"before");
+    let (sudp, sdtls) = &mut server.peers[0];
+    let (cudp, cdtls) = &mut c;
+    let (s0, c0) = (sdtls.stats(), cdtls.stats());
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let start = Instant::now();
+    for _ in 0..N {
+        let datagram = match rng.below(4) {
+            // Random bytes of random length.
+            0 => {
+                let n = rng.below(1501) as usize;
+                rng.bytes(n)
+            }
+            // Records with believable headers: any content type near the real ones, epochs 0-3,
+            // any sequence number, lengths right or wrong, one to three in a datagram.
+            _ => {
+                let mut d = Vec::new();
+                for _ in 0..=rng.below(3) {
+                    let len = rng.below(300) as usize;
+                    let body = rng.bytes(len);
+                    let mut r = record(
+                        19 + rng.below(6) as u8,
+                        rng.below(4) as u16,
+                        rng.below(1 << 48),
+                        &body,
+                    );
+                    if rng.below(4) == 0 {
+                        let wrong = rng.below(1 << 16) as u16;
+                        r[11..13].copy_from_slice(&wrong.to_be_bytes());
+                    }
+                    d.extend_from_slice(&r);
+                }
+                d
+            }
+        };
+        sdtls.receive(sudp, &datagram);
+        cdtls.receive(cudp, &datagram);
+        assert!(
+            sdtls.status() == STATUS_CONNECTED && cdtls.status() == STATUS_CONNECTED,
+            "server {}, client {} after {datagram:02x?}",
+            sdtls.status(),
+            cdtls.status()
+        );
+    }
+    let took = start.elapsed();
+    assert_eq!(sdtls.status(), STATUS_CONNECTED);
+    assert_eq!(cdtls.status(), STATUS_CONNECTED);
+    let (s1, c1) = (sdtls.stats(), cdtls.stats());
+    assert_eq!(s1.datagrams_discarded - s0.datagrams_discarded, N);
+    assert_eq!(c1.datagrams_discarded - c0.datagrams_discarded, N);
+    assert_eq!(s1.packets_received, s0.packets_received, "nothing surfaced");
+    assert_eq!(c1.packets_received, c0.packets_received, "nothing surfaced");
+    assert_eq!(s1.datagrams_sent, s0.datagrams_sent, "nothing answered");
+    assert_eq!(c1.datagrams_sent, c0.datagrams_sent, "nothing answered");
+    assert_eq!(exchange(&mut server, &mut c, b"after"), b"after");
+    eprintln!(
+        "{N} garbage datagrams at each end in {took:?} ({:.1} µs each): all discarded, both connected",
+        took.as_secs_f64() * 1e6 / (2 * N) as f64
+    );
+}

@@ -336,9 +336,12 @@ impl PacketPeerDtls {
     }
 
     /// Ends the session as Godot's destructor does, without a UDP peer at hand (no close_notify).
+    /// An ended session keeps no buffers: its object may live on long after (a JS wrapper lasts
+    /// until the garbage collector gets to it, and a flood of ClientHellos makes one per attempt).
     pub fn drop_session(&mut self) {
         self.stream = None;
-        self.plain.clear();
+        self.plain = VecDeque::new();
+        self.read_buf = Vec::new();
         self.status = STATUS_DISCONNECTED;
     }
 
@@ -369,10 +372,6 @@ impl PacketPeerDtls {
         self.server = server;
         self.status = STATUS_HANDSHAKING;
         self.deadline = Instant::now().checked_add(self.handshake_timeout);
-        if self.read_buf.len() < MAX_PACKET_SIZE + 1 {
-            // One byte more than a record can carry: a longer record is the peer's error.
-            self.read_buf = vec![0; MAX_PACKET_SIZE + 1];
-        }
     }
 
     /// Moves the UDP peer's next datagram into the session's inbox: `Some(true)` when there was
@@ -468,6 +467,11 @@ impl PacketPeerDtls {
     }
 
     fn read_records(&mut self, udp: &mut PacketPeerUdp) {
+        if self.read_buf.len() < MAX_PACKET_SIZE + 1 {
+            // Made for the first records (an attempt that ends at the cookie never needs it). One
+            // byte more than a record can carry: a longer record is the peer's error.
+            self.read_buf = vec![0; MAX_PACKET_SIZE + 1];
+        }
         loop {
             let Some(stream) = self.stream.as_mut() else {
                 return;

@@ -1,9 +1,13 @@
 //! DTLS sessions against bad input, at the engine level where large counts are cheap: records too
 //! short to decrypt and plaintext application data (which OpenSSL would answer by ending the
-//! session), and a storm of garbage datagrams. The ava suite (__test__/dtls-hostile.spec.ts)
-//! covers the same ground over real sockets through the public API. Figures go to stderr:
+//! session), a storm of garbage datagrams, and a ClientHello flood with what each attempt leaves
+//! behind. The ava suite (__test__/dtls-hostile.spec.ts) covers the same ground over real
+//! sockets through the public API. Figures go to stderr:
 //! `cargo test -p godot-udp-dtls --test hostile -- --nocapture`.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::net::UdpSocket as StdUdp;
 use std::time::{Duration, Instant};
 
 use godot_udp_dtls::peer::*;
@@ -12,6 +16,71 @@ use godot_udp_dtls::{
 };
 use godot_udp_engine::codes::OK;
 use godot_udp_engine::{PacketPeerUdp, UdpServer};
+
+// -------------------------------------------------------------------------------------------------
+// Heap bytes allocated by Rust on the current thread and not yet freed (OpenSSL allocates with
+// malloc and is not counted): what a test thread's sessions hold.
+
+struct CountingAlloc;
+
+thread_local! {
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+}
+
+fn count(delta: isize) {
+    let _ = LIVE.try_with(|live| live.set(live.get() + delta));
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only a counter is kept.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            count(layout.size() as isize);
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            count(layout.size() as isize);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(p, layout) };
+        count(-(layout.size() as isize));
+    }
+
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let q = unsafe { System.realloc(p, layout, new_size) };
+        if !q.is_null() {
+            count(new_size as isize - layout.size() as isize);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+fn live_bytes() -> isize {
+    LIVE.with(|live| live.get())
+}
+
+/// Resident set size in bytes (Linux), 0 elsewhere.
+fn rss() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / 1048576.0)
+}
 
 // -------------------------------------------------------------------------------------------------
 // Both ends (as tests/session.rs has them)
@@ -352,5 +421,105 @@ fn a_storm_of_garbage_leaves_connected_sessions_connected() {
     eprintln!(
         "{N} garbage datagrams at each end in {took:?} ({:.1} µs each): all discarded, both connected",
         took.as_secs_f64() * 1e6 / (2 * N) as f64
+    );
+}
+
+#[test]
+fn a_client_hello_flood_leaves_nothing_behind() {
+    const N: usize = 10_000;
+    // Small enough for the server socket's default receive buffer.
+    const BATCH: usize = 100;
+    let (key, cert) = identity();
+    let mut server = Server::new(&key, &cert);
+    server.udp.set_max_pending_connections(BATCH as i64);
+    // A genuine first ClientHello, caught by a socket that never answers.
+    let sink = StdUdp::bind("127.0.0.1:0").unwrap();
+    let mut caught = client(sink.local_addr().unwrap().port(), &cert);
+    let mut hello = vec![0; 2048];
+    sink.set_read_timeout(Some(DEADLINE)).unwrap();
+    let n = sink.recv(&mut hello).unwrap();
+    hello.truncate(n);
+    caught.1.disconnect_from_peer(&mut caught.0);
+
+    // The flood, BATCH ports at a time. Every ended session is kept, as JS wrappers would be
+    // until the garbage collector runs: what they hold is what a flood costs until then.
+    let mut ended: Vec<(PacketPeerUdp, PacketPeerDtls)> = Vec::with_capacity(N);
+    let take = |server: &mut Server, ended: &mut Vec<_>, want: usize| {
+        let end = Instant::now() + DEADLINE;
+        while ended.len() < want && Instant::now() < end {
+            server.udp.poll();
+            while let Some(mut udp) = server.udp.take_connection() {
+                let mut dtls = PacketPeerDtls::new();
+                server.dtls.take_connection(&mut udp, &mut dtls);
+                assert_eq!(
+                    dtls.status(),
+                    STATUS_ERROR,
+                    "the attempt ends at the cookie"
+                );
+                assert!(!udp.is_bound(), "its UDP peer is closed");
+                ended.push((udp, dtls));
+            }
+        }
+        assert_eq!(ended.len(), want, "connections taken");
+    };
+    let port = server.port();
+    let send_batch = |n: usize| -> Vec<StdUdp> {
+        (0..n)
+            .map(|_| {
+                let s = StdUdp::bind("127.0.0.1:0").unwrap();
+                s.send_to(&hello, ("127.0.0.1", port)).unwrap();
+                s
+            })
+            .collect()
+    };
+    // Warm-up: allocator, OpenSSL's lazily made tables, the server's maps.
+    let socks = send_batch(BATCH);
+    take(&mut server, &mut ended, BATCH);
+    drop(socks);
+    ended.clear();
+    ended.shrink_to_fit();
+    ended.reserve(N);
+    let stats0 = server.dtls.stats();
+    let (live0, rss0) = (live_bytes(), rss());
+    let start = Instant::now();
+    let mut answered = 0;
+    for _ in 0..N / BATCH {
+        let socks = send_batch(BATCH);
+        let want = ended.len() + BATCH;
+        take(&mut server, &mut ended, want);
+        let mut buf = [0u8; 512];
+        for s in &socks {
+            s.set_read_timeout(Some(DEADLINE)).unwrap();
+            let n = s.recv(&mut buf).unwrap();
+            // A HelloVerifyRequest: a handshake record whose message is type 3.
+            assert!(n > 25 && buf[0] == 22 && buf[13] == 3);
+            answered += 1;
+        }
+    }
+    let took = start.elapsed();
+    let (live1, rss1) = (live_bytes(), rss());
+    let stats = server.dtls.stats();
+    assert_eq!(ended.len(), N);
+    assert_eq!(answered, N);
+    assert_eq!(stats.cookies_sent - stats0.cookies_sent, N as u64);
+    assert_eq!(stats.handshakes_started, 0);
+    assert!(server.peers.is_empty());
+    // (The Vec the sessions are kept in was allocated before.)
+    let per_session = (live1 - live0) / N as isize;
+    assert!(
+        per_session < 1024,
+        "an ended session holds {per_session} bytes of Rust heap"
+    );
+    drop(ended);
+    eprintln!(
+        "{N} ClientHellos from {N} ports: {} cookies in {took:?} ({:.0} µs per attempt, sending included); \
+         ended sessions hold {per_session} bytes of Rust heap each (plus {} bytes of object); \
+         RSS {} -> {} ({} per attempt)",
+        stats.cookies_sent - stats0.cookies_sent,
+        took.as_secs_f64() * 1e6 / N as f64,
+        std::mem::size_of::<(PacketPeerUdp, PacketPeerDtls)>(),
+        mib(rss0),
+        mib(rss1),
+        (rss1.saturating_sub(rss0)) / N as u64,
     );
 }

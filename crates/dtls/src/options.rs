@@ -95,7 +95,10 @@ impl ServerOptions {
             .split_first()
             .ok_or(ERR_INVALID_PARAMETER)?;
         let mut b = dtls_builder(SslMethod::dtls_server())?;
-        b.set_options(SslOptions::COOKIE_EXCHANGE);
+        // The server's order decides: an AEAD suite whenever the client offers one. With a CBC
+        // suite OpenSSL ends a session over one forged record (encrypt-then-MAC, see
+        // docs/dtls.md), where AEAD records that fail are discarded as DTLS requires.
+        b.set_options(SslOptions::COOKIE_EXCHANGE | SslOptions::CIPHER_SERVER_PREFERENCE);
         b.set_verify(SslVerifyMode::NONE);
         b.set_certificate(leaf).map_err(|_| ERR_INVALID_PARAMETER)?;
         for cert in rest {

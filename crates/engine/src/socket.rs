@@ -195,6 +195,26 @@ impl UdpSocket {
         addr::to_socket_addr(addr, port, self.is_v4()).map(SockAddr::from)
     }
 
+    /// Sends one datagram to `addr:port` (Godot's 16-byte form) without waiting for room:
+    /// Ok(true) when the OS took it, Ok(false) when the send buffer is full ("would block":
+    /// nothing was sent), Err(InvalidInput) when the address's family does not fit this socket,
+    /// Err on any other failure. Retries after a signal. For protocols with their own
+    /// retransmission (ENet), which drop a datagram the OS cannot take now rather than stall
+    /// their loop, as Godot's ENet socket layer does; [`crate::io::send_one`] waits instead.
+    pub fn try_send_to(&self, data: &[u8], addr: &Ipv6Addr, port: u16) -> io::Result<bool> {
+        let dest = self
+            .dest(addr, port)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+        loop {
+            match self.sock.send_to(data, &dest) {
+                Ok(_) => return Ok(true),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     pub fn local_port(&self) -> u16 {
         self.sock
             .local_addr()

@@ -475,6 +475,15 @@ impl<S: Socket> Host<S> {
         Ok(())
     }
 
+    /// Datagrams this host read and refused, whole or from an invalid command on: too short,
+    /// for an unknown peer, from the wrong address or session, compressed without a compressor
+    /// or failing to decompress, with a bad checksum, or with a malformed or out-of-state
+    /// command. C ENet drops these silently; this count is the only trace. (godot-udp)
+    #[must_use]
+    pub fn rejected_datagrams(&self) -> u64 {
+        unsafe { (*self.host).rejected_datagrams }
+    }
+
     /// Get the time according to this host, as provided by
     /// [`HostSettings::time`](`crate::HostSettings::time`).
     #[must_use]

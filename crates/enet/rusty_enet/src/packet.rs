@@ -122,7 +122,9 @@ impl Packet {
     /// Get this packet's [`PacketKind`].
     #[must_use]
     pub fn kind(&self) -> PacketKind {
-        let flags = unsafe { (*self.packet).flags | !ENET_PACKET_FLAG_SENT };
+        // godot-udp: `& !SENT` (upstream 0.4.1 has `| !SENT`, which sets every other bit, so
+        // every packet read as Reliable).
+        let flags = self.flags() & !ENET_PACKET_FLAG_SENT;
         let sequenced = flags & ENET_PACKET_FLAG_UNSEQUENCED == 0;
         if flags & ENET_PACKET_FLAG_RELIABLE != 0 {
             PacketKind::Reliable
@@ -131,6 +133,15 @@ impl Packet {
         } else {
             PacketKind::Unreliable { sequenced }
         }
+    }
+
+    /// ENet's flags of this packet (`ENetPacket.flags`): `ENET_PACKET_FLAG_RELIABLE` (1),
+    /// `ENET_PACKET_FLAG_UNSEQUENCED` (2), `ENET_PACKET_FLAG_NO_ALLOCATE` (4),
+    /// `ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT` (8), `ENET_PACKET_FLAG_SENT` (256). A received
+    /// packet carries the flag of the command that delivered it, as in C ENet. (godot-udp)
+    #[must_use]
+    pub fn flags(&self) -> u32 {
+        unsafe { (*self.packet).flags }
     }
 
     /// Get the byte array contained in this packet.

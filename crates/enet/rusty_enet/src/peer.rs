@@ -302,6 +302,98 @@ impl<S: Socket> Peer<S> {
         Duration::from_millis(u64::from(unsafe { (*self.0).round_trip_time_variance }))
     }
 
+    // godot-udp: the rest of `ENetPeer`'s statistics, as Godot's ENetPacketPeer reads them.
+
+    /// Start of the current packet loss measurement period (ENet time, ms): `packetLossEpoch`.
+    #[must_use]
+    pub fn packet_loss_epoch(&self) -> u32 {
+        unsafe { (*self.0).packet_loss_epoch }
+    }
+
+    /// Round trip time of the last acknowledged reliable command, ms: `lastRoundTripTime`.
+    #[must_use]
+    pub fn last_round_trip_time(&self) -> u32 {
+        unsafe { (*self.0).last_round_trip_time }
+    }
+
+    /// Variance of the last round trip time, ms: `lastRoundTripTimeVariance`.
+    #[must_use]
+    pub fn last_round_trip_time_variance(&self) -> u32 {
+        unsafe { (*self.0).last_round_trip_time_variance }
+    }
+
+    /// Current unreliable packet throttle (out of `PEER_PACKET_THROTTLE_SCALE`): `packetThrottle`.
+    #[must_use]
+    pub fn packet_throttle(&self) -> u32 {
+        unsafe { (*self.0).packet_throttle }
+    }
+
+    /// Upper limit of the throttle: `packetThrottleLimit`.
+    #[must_use]
+    pub fn packet_throttle_limit(&self) -> u32 {
+        unsafe { (*self.0).packet_throttle_limit }
+    }
+
+    /// Throttle counter: `packetThrottleCounter`.
+    #[must_use]
+    pub fn packet_throttle_counter(&self) -> u32 {
+        unsafe { (*self.0).packet_throttle_counter }
+    }
+
+    /// Start of the current throttle period (ENet time, ms): `packetThrottleEpoch`.
+    #[must_use]
+    pub fn packet_throttle_epoch(&self) -> u32 {
+        unsafe { (*self.0).packet_throttle_epoch }
+    }
+
+    /// Throttle acceleration: `packetThrottleAcceleration`.
+    #[must_use]
+    pub fn packet_throttle_acceleration(&self) -> u32 {
+        unsafe { (*self.0).packet_throttle_acceleration }
+    }
+
+    /// Throttle deceleration: `packetThrottleDeceleration`.
+    #[must_use]
+    pub fn packet_throttle_deceleration(&self) -> u32 {
+        unsafe { (*self.0).packet_throttle_deceleration }
+    }
+
+    /// Throttle measurement interval, ms: `packetThrottleInterval`.
+    #[must_use]
+    pub fn packet_throttle_interval(&self) -> u32 {
+        unsafe { (*self.0).packet_throttle_interval }
+    }
+
+    /// Timeout limit set by [`Peer::set_timeout`]: `timeoutLimit`.
+    #[must_use]
+    pub fn timeout_limit(&self) -> u32 {
+        unsafe { (*self.0).timeout_limit }
+    }
+
+    /// Timeout minimum, ms: `timeoutMinimum`.
+    #[must_use]
+    pub fn timeout_minimum(&self) -> u32 {
+        unsafe { (*self.0).timeout_minimum }
+    }
+
+    /// Timeout maximum, ms: `timeoutMaximum`.
+    #[must_use]
+    pub fn timeout_maximum(&self) -> u32 {
+        unsafe { (*self.0).timeout_maximum }
+    }
+
+    /// Bytes of reliable data sent and not yet acknowledged: `reliableDataInTransit`.
+    #[must_use]
+    pub fn reliable_data_in_transit(&self) -> u32 {
+        unsafe { (*self.0).reliable_data_in_transit }
+    }
+
+    /// Reliable window size in bytes: `windowSize`.
+    #[must_use]
+    pub fn window_size(&self) -> u32 {
+        unsafe { (*self.0).window_size }
+    }
+
     /// Address of the remote peer, or [`None`] if this peer has never been connected.
     ///
     /// If the peer has disconnected, the previously connected peer's address will be returned.

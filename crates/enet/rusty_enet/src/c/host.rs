@@ -47,6 +47,8 @@ pub(crate) struct ENetHost<S: Socket> {
     pub(crate) duplicate_peers: usize,
     pub(crate) maximum_packet_size: usize,
     pub(crate) maximum_waiting_data: usize,
+    /// godot-udp: datagrams refused or cut short by `enet_protocol_handle_incoming_commands`.
+    pub(crate) rejected_datagrams: u64,
 }
 pub(crate) unsafe fn enet_host_create<S: Socket>(
     mut socket: S,
@@ -105,6 +107,7 @@ pub(crate) unsafe fn enet_host_create<S: Socket>(
     (*host).maximum_packet_size = HOST_DEFAULT_MAXIMUM_PACKET_SIZE as i32 as usize;
     (*host).maximum_waiting_data = HOST_DEFAULT_MAXIMUM_WAITING_DATA as i32 as usize;
     (*host).compressor.write(None);
+    (*host).rejected_datagrams = 0;
     enet_list_clear(&mut (*host).dispatch_queue);
     current_peer = (*host).peers;
     while current_peer < ((*host).peers).add((*host).peer_count) {

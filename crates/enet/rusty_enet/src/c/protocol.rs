@@ -1384,6 +1384,12 @@ unsafe fn enet_protocol_handle_verify_connect<S: Socket>(
     enet_protocol_notify_connect(host, peer, event);
     0_i32
 }
+/// godot-udp: counts a datagram refused as a whole (too short, unknown peer, wrong address or
+/// session, no compressor or failed decompression, bad checksum) and returns "no event".
+unsafe fn enet_protocol_reject<S: Socket>(host: *mut ENetHost<S>) -> bool {
+    (*host).rejected_datagrams += 1;
+    false
+}
 unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
     host: *mut ENetHost<S>,
     event: *mut ENetEvent<S>,
@@ -1394,7 +1400,7 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
     let mut header_size: usize;
     let mut peer_id: u16;
     if (*host).received_data_length < 2_usize {
-        return false;
+        return enet_protocol_reject(host);
     }
     let header: *mut ENetProtocolHeader = (*host).received_data.cast();
     peer_id = u16::from_be((*header).peer_id);
@@ -1416,7 +1422,7 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
     if peer_id as i32 == PROTOCOL_MAXIMUM_PEER_ID as i32 {
         peer = core::ptr::null_mut();
     } else if peer_id as usize >= (*host).peer_count {
-        return false;
+        return enet_protocol_reject(host);
     } else {
         peer = ((*host).peers).offset(peer_id as isize);
         if (*peer).state == ENET_PEER_STATE_DISCONNECTED as i32 as u32
@@ -1436,12 +1442,12 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
             || ((*peer).outgoing_peer_id as i32) < PROTOCOL_MAXIMUM_PEER_ID as i32
                 && session_id as i32 != (*peer).incoming_session_id as i32
         {
-            return false;
+            return enet_protocol_reject(host);
         }
     }
     if flags as i32 & ENET_PROTOCOL_HEADER_FLAG_COMPRESSED as i32 != 0 {
         let Some(compressor) = (*host).compressor.assume_init_mut() else {
-            return false;
+            return enet_protocol_reject(host);
         };
         let in_data = super::from_raw_parts_or_empty(
             ((*host).received_data).add(header_size),
@@ -1457,7 +1463,7 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
         if original_size <= 0_i32 as usize
             || original_size > ::core::mem::size_of::<[u8; 4096]>().wrapping_sub(header_size)
         {
-            return false;
+            return enet_protocol_reject(host);
         }
         copy_nonoverlapping(
             header as *const u8,
@@ -1497,7 +1503,7 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
             buffer.data_length,
         )];
         if checksum_fn(&in_buffers) != desired_checksum {
-            return false;
+            return enet_protocol_reject(host);
         }
     }
     if !peer.is_null() {
@@ -1513,93 +1519,142 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
             .wrapping_add((*host).received_data_length)
             as u32;
     }
+    let mut stopped = false;
     current_data = ((*host).received_data).add(header_size);
     while current_data < ((*host).received_data).add((*host).received_data_length) {
         command = current_data.cast();
         if current_data.offset(::core::mem::size_of::<ENetProtocolCommandHeader>() as u64 as isize)
             > ((*host).received_data).add((*host).received_data_length)
         {
-            break;
+            {
+                stopped = true;
+                break;
+            }
         }
         let command_number =
             ((*command).header.command as i32 & ENET_PROTOCOL_COMMAND_MASK as i32) as u8;
         if command_number as i32 >= ENET_PROTOCOL_COMMAND_COUNT as i32 {
-            break;
+            {
+                stopped = true;
+                break;
+            }
         }
         let command_size = COMMAND_SIZES[command_number as usize];
         if command_size == 0_i32 as usize
             || current_data.add(command_size)
                 > ((*host).received_data).add((*host).received_data_length)
         {
-            break;
+            {
+                stopped = true;
+                break;
+            }
         }
         current_data = current_data.add(command_size);
         if peer.is_null() && command_number as i32 != ENET_PROTOCOL_COMMAND_CONNECT as i32 {
-            break;
+            {
+                stopped = true;
+                break;
+            }
         }
         (*command).header.reliable_sequence_number =
             u16::from_be((*command).header.reliable_sequence_number);
         match command_number as i32 {
             1 => {
                 if enet_protocol_handle_acknowledge(host, event, peer, command) != 0 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             2 => {
                 if !peer.is_null() {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
                 peer = enet_protocol_handle_connect(host, header, command);
                 if peer.is_null() {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             3 => {
                 if enet_protocol_handle_verify_connect(host, event, peer, command) != 0 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             4 => {
                 if enet_protocol_handle_disconnect(host, peer, command) != 0 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             5 => {
                 if enet_protocol_handle_ping(host, peer, command) != 0 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             6 => {
                 if enet_protocol_handle_send_reliable(host, peer, command, &mut current_data) != 0 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             7 => {
                 if enet_protocol_handle_send_unreliable(host, peer, command, &mut current_data) != 0
                 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             9 => {
                 if enet_protocol_handle_send_unsequenced(host, peer, command, &mut current_data)
                     != 0
                 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             8 => {
                 if enet_protocol_handle_send_fragment(host, peer, command, &mut current_data) != 0 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             10 => {
                 if enet_protocol_handle_bandwidth_limit(host, peer, command) != 0 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             11 => {
                 if enet_protocol_handle_throttle_configure(host, peer, command) != 0 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             12 => {
@@ -1610,10 +1665,14 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
                     &mut current_data,
                 ) != 0
                 {
-                    break;
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
             _ => {
+                stopped = true;
                 break;
             }
         }
@@ -1624,7 +1683,10 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
             continue;
         }
         if flags as i32 & ENET_PROTOCOL_HEADER_FLAG_SENT_TIME as i32 == 0 {
-            break;
+            {
+                stopped = true;
+                break;
+            }
         }
         let sent_time = u16::from_be((*header).sent_time);
         match (*peer).state {
@@ -1640,6 +1702,10 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
                 enet_peer_queue_acknowledgement(peer, command, sent_time);
             }
         }
+    }
+    if stopped {
+        // godot-udp: the rest of the datagram was not processed (malformed or out of state).
+        (*host).rejected_datagrams += 1;
     }
     if !event.is_null() && (*event).type_0 != ENET_EVENT_TYPE_NONE as i32 as u32 {
         return true;

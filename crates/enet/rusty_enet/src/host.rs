@@ -475,6 +475,15 @@ impl<S: Socket> Host<S> {
         Ok(())
     }
 
+    /// Sets the compressor, or with [`None`] stops compressing, at any time, as C ENet's
+    /// `enet_host_compress` does (Godot's `ENetConnection.compress()`). The previous compressor
+    /// is dropped. (godot-udp)
+    pub fn set_compressor(&mut self, compressor: Option<Box<dyn Compressor>>) {
+        unsafe {
+            enet_host_compress(self.host, compressor);
+        }
+    }
+
     /// Datagrams this host read and refused, whole or from an invalid command on: too short,
     /// for an unknown peer, from the wrong address or session, compressed without a compressor
     /// or failing to decompress, with a bad checksum, or with a malformed or out-of-state

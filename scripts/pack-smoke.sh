@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packaging check: `npm pack` the package and the linux-x64-gnu platform package, install both into
 # an empty directory with no Rust toolchain on PATH, and send + receive a packet there from both
-# CommonJS and ESM. Needs a prior `npm run build` (native addon and dist/).
+# CommonJS and ESM. Also checks that the addon does not load OpenSSL dynamically (its vendored
+# OpenSSL is linked in). Needs a prior `npm run build` (native addon and dist/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -10,6 +11,14 @@ trap 'rm -rf "$work"' EXIT
 addon="$root/native/godot-udp.linux-x64-gnu.node"
 [ -f "$addon" ] || { echo "pack-smoke: $addon missing: run npm run build first" >&2; exit 1; }
 [ -f "$root/dist/index.js" ] || { echo "pack-smoke: dist/ missing: run npm run build first" >&2; exit 1; }
+# The addon carries the DTLS crate's OpenSSL, linked statically: installed where no libssl or
+# libcrypto of the right version exists, it must still load, so it must not ask for one.
+if readelf -d "$addon" | grep NEEDED | grep -qiE 'libssl|libcrypto'; then
+  echo "pack-smoke: $addon loads OpenSSL dynamically:" >&2
+  readelf -d "$addon" | grep NEEDED >&2
+  exit 1
+fi
+echo "pack-smoke: addon $(du -k "$addon" | cut -f1) KiB, no dynamic OpenSSL"
 
 # The platform package carries the addon, as napi-rs publishes it.
 mkdir -p "$work/platform"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Packaging check: `npm pack` the package and the linux-x64-gnu platform package, install both into
 # an empty directory with no Rust toolchain on PATH, and send + receive a packet there from both
-# CommonJS and ESM. Also checks that the addon does not load OpenSSL dynamically (its vendored
-# OpenSSL is linked in). Needs a prior `npm run build` (native addon and dist/).
+# CommonJS and ESM, and run a DTLS echo (examples/dtls-echo.mjs) there. Also checks that the addon
+# does not load OpenSSL dynamically (its vendored OpenSSL is linked in). Needs a prior
+# `npm run build` (native addon and dist/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -73,4 +74,14 @@ console.log("esm: received", JSON.stringify(value instanceof Map ? Object.fromEn
 JS
 env PATH="$clean_path" node roundtrip.cjs
 env PATH="$clean_path" node roundtrip.mjs
+# DTLS through the installed addon's own OpenSSL: the repository's DTLS echo example (a DTLSServer
+# and a PacketPeerDTLS client on 127.0.0.1), run from the app against the installed package.
+cp "$root/examples/dtls-echo.mjs" dtls-echo.mjs
+dtls_out="$(env PATH="$clean_path" timeout 60 node dtls-echo.mjs 2>&1)" || {
+  echo "$dtls_out" >&2
+  echo "pack-smoke: the DTLS echo failed" >&2
+  exit 1
+}
+while IFS= read -r line; do echo "dtls: $line"; done <<<"$dtls_out"
+grep -q '^client got' <<<"$dtls_out" || { echo "pack-smoke: the DTLS echo got no answer" >&2; exit 1; }
 echo "pack-smoke: OK (installed from tarballs with no Rust toolchain on PATH)"

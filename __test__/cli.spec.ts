@@ -484,9 +484,9 @@ test.serial("on a terminal listen keeps a live rate line under the packets, with
     t.pass("util-linux script is not installed: no pseudo-terminal to test on");
     return;
   }
-  const { socket, port } = await silentSocket();
-  socket.close(); // a free port (a race only with other programs binding it now)
-  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} listen ${port} --bind 127.0.0.1 --count 3`;
+  // Port 0: the listener picks a free port and prints it (a port freed and reused here could be
+  // taken meanwhile by another test's sockets).
+  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} listen 0 --bind 127.0.0.1 --count 3`;
   const tty = spawn(script, ["-qfec", command, "/dev/null"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   children.add(tty);
   const killer = setTimeout(() => tty.kill("SIGKILL"), CHILD_TIMEOUT_MS);
@@ -505,6 +505,8 @@ test.serial("on a terminal listen keeps a live rate line under the packets, with
       check();
     });
   await listening();
+  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+  t.true(port > 0, `the listener printed its port: ${out}`);
   const client = new PacketPeerUDP();
   try {
     t.is(client.setDestAddress("127.0.0.1", port), GodotError.OK);

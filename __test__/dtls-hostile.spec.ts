@@ -892,6 +892,8 @@ function flood(
 }
 
 const FLOOD_COUNT = Number(process.env.DTLS_FLOOD_COUNT ?? 5000);
+/** The OS reports its drops for a socket (Linux's SO_RXQ_OVFL), not under qemu-user's emulation. */
+const OS_COUNTS_DROPS = process.platform === "linux" && emulation === undefined;
 const FLOOD_RATE = Number(process.env.DTLS_FLOOD_RATE ?? 10000);
 
 for (const mode of MODES) {
@@ -969,7 +971,13 @@ for (const mode of MODES) {
     const accounted = taken - realTaken + dropped + osDropped;
     const realSent = real!.dtls.stats().datagramsSent;
     const accountedFor = `${accounted} accounted for: ${taken - realTaken} taken, ${dropped} + ${osDropped} dropped`;
-    t.true(accounted >= FLOOD_COUNT && accounted <= FLOOD_COUNT + realSent, accountedFor);
+    if (OS_COUNTS_DROPS) {
+      t.true(accounted >= FLOOD_COUNT && accounted <= FLOOD_COUNT + realSent, accountedFor);
+    } else {
+      // No OS drop counter here (macOS, Windows, qemu-user): what the kernel dropped is the rest.
+      t.true(accounted <= FLOOD_COUNT + realSent, accountedFor);
+      t.log(`${Math.max(0, FLOOD_COUNT - accounted)} dropped by the OS (not reported on this platform)`);
+    }
     t.is(dtls1.notClientHello - dtls0.notClientHello, 0);
     const started1 = dtls1.handshakesStarted - dtls0.handshakesStarted;
     const completed1 = dtls1.handshakesCompleted - dtls0.handshakesCompleted;

@@ -268,7 +268,9 @@ async function mbedtlsClientToDtlsServer(
     "the server's session to see the client's close_notify");
   t.deepEqual(server.statuses[0], [PacketPeerDTLS.STATUS_CONNECTED, PacketPeerDTLS.STATUS_DISCONNECTED]);
   const stats = server.dtls.stats();
-  t.is(stats.cookiesSent, 1, "mbedTLS's first ClientHello got a HelloVerifyRequest");
+  // At least one: a first hello retransmitted before the answer (a slow or emulated machine) gets
+  // its own cookie.
+  t.true(stats.cookiesSent >= 1, "mbedTLS's first ClientHello got a HelloVerifyRequest");
   t.is(stats.handshakesStarted, 1);
   t.is(stats.handshakesCompleted, 1);
   t.is(stats.handshakesFailed, 0);
@@ -359,7 +361,7 @@ for (const kind of kinds) {
       "the server's session to end");
     t.is(server.sessions[0]!.getStatus(), PacketPeerDTLS.STATUS_ERROR);
     const stats = server.dtls.stats();
-    t.is(stats.cookiesSent, 1);
+    t.true(stats.cookiesSent >= 1, "a retransmitted first hello gets its own cookie");
     t.is(stats.handshakesStarted, 1);
     t.is(stats.handshakesCompleted, 0);
     t.is(stats.handshakesFailed, 1);

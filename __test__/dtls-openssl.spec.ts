@@ -59,7 +59,8 @@ for (const [made, make] of identities) {
     t.is(session.putPacket(Buffer.from("reply from godot-udp\n")), GodotError.OK);
     await until(() => out.includes("reply from godot-udp"), "the reply at s_client");
     const stats = server.dtls.stats();
-    t.is(stats.cookiesSent, 1, "s_client's first hello got a cookie");
+    // At least one: a first hello retransmitted before the answer gets its own cookie.
+    t.true(stats.cookiesSent >= 1, "s_client's first hello got a cookie");
     t.is(stats.handshakesCompleted, 1);
     child.stdin!.end();
     child.kill();

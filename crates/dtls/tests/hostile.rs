@@ -8,14 +8,15 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::net::UdpSocket as StdUdp;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use godot_udp_dtls::peer::*;
-use godot_udp_dtls::{
-    ClientOptions, CryptoKey, DtlsServer, PacketPeerDtls, ServerOptions, X509Certificate,
-};
+use godot_udp_dtls::{PacketPeerDtls, X509Certificate};
 use godot_udp_engine::codes::OK;
-use godot_udp_engine::{PacketPeerUdp, UdpServer};
+use godot_udp_engine::PacketPeerUdp;
+
+mod common;
+use common::*;
 
 // -------------------------------------------------------------------------------------------------
 // Heap bytes allocated by Rust on the current thread and not yet freed (OpenSSL allocates with
@@ -83,101 +84,20 @@ fn mib(bytes: u64) -> String {
 }
 
 // -------------------------------------------------------------------------------------------------
-// Both ends (as tests/session.rs has them)
-
-const DEADLINE: Duration = Duration::from_secs(10);
-
-fn identity() -> (CryptoKey, X509Certificate) {
-    let key = CryptoKey::generate_rsa(2048).expect("keygen");
-    let cert = X509Certificate::self_signed(
-        &key,
-        "CN=localhost,O=godot-udp hostile tests,C=IT",
-        "20140101000000",
-        "20340101000000",
-    )
-    .unwrap();
-    (key, cert)
-}
-
-struct Server {
-    udp: UdpServer,
-    dtls: DtlsServer,
-    peers: Vec<(PacketPeerUdp, PacketPeerDtls)>,
-}
-
-impl Server {
-    fn new(key: &CryptoKey, cert: &X509Certificate) -> Server {
-        let mut udp = UdpServer::new();
-        assert_eq!(udp.listen(0, "127.0.0.1", false), OK);
-        let mut dtls = DtlsServer::new();
-        let options = ServerOptions {
-            key: key.clone(),
-            certificate: cert.clone(),
-        };
-        assert_eq!(dtls.setup(&options), OK);
-        Server {
-            udp,
-            dtls,
-            peers: Vec::new(),
-        }
-    }
-
-    fn port(&self) -> u16 {
-        self.udp.local_port()
-    }
-
-    fn step(&mut self) {
-        self.udp.poll();
-        while self.udp.is_connection_available() {
-            let mut udp = self.udp.take_connection().unwrap();
-            let mut dtls = PacketPeerDtls::new();
-            self.dtls.take_connection(&mut udp, &mut dtls);
-            if dtls.status() == STATUS_HANDSHAKING {
-                self.peers.push((udp, dtls));
-            }
-        }
-        for (udp, dtls) in &mut self.peers {
-            dtls.poll(udp);
-        }
-    }
-}
+// Both ends: tests/common
 
 type Client = (PacketPeerUdp, PacketPeerDtls);
 
-fn client(port: u16, cert: &X509Certificate) -> Client {
-    let mut udp = PacketPeerUdp::new();
-    assert_eq!(udp.connect_to_host("127.0.0.1", port as i64), OK);
-    let mut dtls = PacketPeerDtls::new();
-    let options = ClientOptions {
-        trusted: Some(cert.clone()),
-        ..ClientOptions::default()
-    };
-    assert_eq!(dtls.connect_to_peer(&mut udp, "localhost", &options), OK);
-    (udp, dtls)
-}
-
-fn run(
-    server: &mut Server,
-    c: &mut Client,
-    mut done: impl FnMut(&Server, &Client) -> bool,
-) -> bool {
-    let end = Instant::now() + DEADLINE;
-    while Instant::now() < end {
-        c.1.poll(&mut c.0);
-        server.step();
-        if done(server, c) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    false
+/// A client trusting `cert`, for "localhost".
+fn client_of(port: u16, cert: &X509Certificate) -> Client {
+    client(port, "localhost", &trusting(cert))
 }
 
 fn connected_pair() -> (Server, Client) {
-    let (key, cert) = identity();
+    let (key, cert) = identity("localhost");
     let mut server = Server::new(&key, &cert);
-    let mut c = client(server.port(), &cert);
-    assert!(run(&mut server, &mut c, |s, c| c.1.status()
+    let mut c = client_of(server.port(), &cert);
+    assert!(run(&mut server, &mut c, |s, d| d.status()
         == STATUS_CONNECTED
         && s.peers.len() == 1
         && s.peers[0].1.status() == STATUS_CONNECTED));
@@ -326,9 +246,9 @@ fn short_protected_records_are_discarded_and_the_session_lives() {
 
 #[test]
 fn impostor_records_during_a_handshake_do_not_end_it_or_surface() {
-    let (key, cert) = identity();
+    let (key, cert) = identity("localhost");
     let mut server = Server::new(&key, &cert);
-    let mut c = client(server.port(), &cert);
+    let mut c = client_of(server.port(), &cert);
     // Until the server's session started (the cookie exchange done): both ends are handshaking.
     assert!(run(&mut server, &mut c, |s, _| !s.peers.is_empty()));
     let (sudp, sdtls) = &mut server.peers[0];
@@ -349,7 +269,7 @@ fn impostor_records_during_a_handshake_do_not_end_it_or_surface() {
         assert_eq!(sdtls.status(), STATUS_HANDSHAKING, "server: {r:02x?}");
         assert_eq!(cdtls.status(), STATUS_HANDSHAKING, "client: {r:02x?}");
     }
-    assert!(run(&mut server, &mut c, |s, c| c.1.status()
+    assert!(run(&mut server, &mut c, |s, d| d.status()
         == STATUS_CONNECTED
         && s.peers[0].1.status() == STATUS_CONNECTED));
     assert_eq!(server.peers[0].1.get_available_packet_count(), 0);
@@ -429,12 +349,12 @@ fn a_client_hello_flood_leaves_nothing_behind() {
     const N: usize = 10_000;
     // Small enough for the server socket's default receive buffer.
     const BATCH: usize = 100;
-    let (key, cert) = identity();
+    let (key, cert) = identity("localhost");
     let mut server = Server::new(&key, &cert);
     server.udp.set_max_pending_connections(BATCH as i64);
     // A genuine first ClientHello, caught by a socket that never answers.
     let sink = StdUdp::bind("127.0.0.1:0").unwrap();
-    let mut caught = client(sink.local_addr().unwrap().port(), &cert);
+    let mut caught = client_of(sink.local_addr().unwrap().port(), &cert);
     let mut hello = vec![0; 2048];
     sink.set_read_timeout(Some(DEADLINE)).unwrap();
     let n = sink.recv(&mut hello).unwrap();

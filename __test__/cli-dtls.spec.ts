@@ -3,11 +3,11 @@
 // temporary directory. Every wait has a deadline; every child is killed in teardown if still alive,
 // every socket of the test process is closed.
 import test from "ava";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { summaryJson, summaryText } from "../src-ts/cli/summary.js";
 import {
   Crypto,
@@ -21,11 +21,8 @@ import {
   varToBytes,
 } from "../src-ts/index.js";
 import { slowdown, unlessWindows } from "./emulation.js";
+import { CLI, ROOT, WAIT_MS, start, type Run } from "./cli-process.js";
 
-const ROOT = resolve(__dirname, "..");
-const CLI = join(ROOT, "dist", "cli", "main.js");
-const CHILD_TIMEOUT_MS = 20_000 * slowdown;
-const WAIT_MS = 10_000 * slowdown;
 const LISTENING = /listening on (?:\[[^\]]+\]|[^\s:]+):(\d+)/;
 const WINDOWS_NO_SIGINT =
   "child.kill('SIGINT') ends a process at once (TerminateProcess): no handler runs, so no summary is printed";
@@ -96,75 +93,6 @@ test.before(() => {
 test.after.always(() => {
   if (files !== undefined) rmSync(files.dir, { recursive: true, force: true });
 });
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves with the first match of `pattern` in stdout; rejects if the child exits first or time runs out. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children = new Set<ChildProcess>();
-
-test.afterEach.always(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  children.clear();
-});
-
-function start(args: string[]): Run {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let out = "";
-  let err = "";
-  const listeners = new Set<() => void>();
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    out += chunk;
-    for (const l of listeners) l();
-  });
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    err += chunk;
-  });
-  const killer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
-    child.on("close", (code, signal) => {
-      clearTimeout(killer);
-      for (const l of listeners) l();
-      resolveExit({ code, signal });
-    });
-  });
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    waitFor(pattern, timeoutMs = WAIT_MS) {
-      return new Promise((resolveMatch, reject) => {
-        const check = (): void => {
-          const m = out.match(pattern);
-          if (m) {
-            done();
-            resolveMatch(m);
-          } else if (child.exitCode !== null || child.signalCode !== null) {
-            done();
-            reject(new Error(`exited before ${pattern}: stdout=${JSON.stringify(out)} stderr=${JSON.stringify(err)}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`no ${pattern} within ${timeoutMs} ms: stdout=${JSON.stringify(out)} stderr=${JSON.stringify(err)}`));
-        }, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        check();
-      });
-    },
-  };
-}
 
 /** Runs the CLI to completion. */
 async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {

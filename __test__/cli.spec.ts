@@ -1,7 +1,7 @@
 // The godot-udp command, end to end: the built CLI (node dist/cli/main.js) runs as a child process
 // against real sockets on loopback. Every child is bounded by a timeout and killed in teardown.
 import test from "ava";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
 import { accessSync, constants as fsConstants, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -9,11 +9,9 @@ import { echoedTraffic } from "../src-ts/cli/echo.js";
 import { liveRate, summaryJson, summaryText } from "../src-ts/cli/summary.js";
 import { GodotError, PacketPeerUDP } from "../src-ts/index.js";
 import { GodotObject, Vector2 } from "../src-ts/variant/index.js";
-import { QEMU_NO_RXQ_OVFL, slowdown, unlessQemu, unlessWindows } from "./emulation.js";
+import { QEMU_NO_RXQ_OVFL, unlessQemu, unlessWindows } from "./emulation.js";
+import { CHILD_TIMEOUT_MS, CLI, ROOT, children, start, type Run } from "./cli-process.js";
 
-const ROOT = resolve(__dirname, "..");
-const CLI = join(ROOT, "dist", "cli", "main.js");
-const CHILD_TIMEOUT_MS = 20_000 * slowdown;
 const LISTENING = /listening on (?:\[[^\]]+\]|[^\s:]+):(\d+)/;
 /** Why the Ctrl-C tests cannot pass on Windows. */
 const WINDOWS_NO_SIGINT =
@@ -51,75 +49,6 @@ test.before(() => {
     throw new Error('cli.spec: dist/ is still older than src-ts/ after "npm run build:ts"');
   }
 });
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves with the first match of `pattern` in stdout; rejects if the child exits first or time runs out. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children = new Set<ChildProcess>();
-
-test.afterEach.always(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  children.clear();
-});
-
-function start(args: string[]): Run {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let out = "";
-  let err = "";
-  const listeners = new Set<() => void>();
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    out += chunk;
-    for (const l of listeners) l();
-  });
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    err += chunk;
-  });
-  const killer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
-    child.on("close", (code, signal) => {
-      clearTimeout(killer);
-      for (const l of listeners) l();
-      resolveExit({ code, signal });
-    });
-  });
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    waitFor(pattern, timeoutMs = 10_000 * slowdown) {
-      return new Promise((resolveMatch, reject) => {
-        const check = (): void => {
-          const m = out.match(pattern);
-          if (m) {
-            done();
-            resolveMatch(m);
-          } else if (child.exitCode !== null || child.signalCode !== null) {
-            done();
-            reject(new Error(`exited before ${pattern}: stdout=${JSON.stringify(out)} stderr=${JSON.stringify(err)}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`no ${pattern} within ${timeoutMs} ms: stdout=${JSON.stringify(out)} stderr=${JSON.stringify(err)}`));
-        }, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        check();
-      });
-    },
-  };
-}
 
 /** Runs the CLI to completion. */
 async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

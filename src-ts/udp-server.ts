@@ -5,6 +5,7 @@
 import { EventEmitter } from "node:events";
 import { abortErrorFor } from "./abort-error.js";
 import { GodotError, errorName } from "./errors.js";
+import { EventMode } from "./event-mode.js";
 import { native, type NativeServer, type NativeStats } from "./native.js";
 import { type PacketPeerUDP, wrapNativePeer } from "./packet-peer-udp.js";
 import { ConnectionIterator, type ConnectionIteratorHost } from "./udp-server-iterator.js";
@@ -88,13 +89,23 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
   readonly #waiting: ConnectionIterator[] = [];
   /** Iterators started and not finished: each keeps the socket watched. */
   readonly #iterators = new Set<ConnectionIterator>();
-  /** Bumped on every watch start/stop, so callbacks of an ended watch are ignored. */
-  #watchGeneration = 0;
-  #watching = false;
-  /** A readiness callback is due (watch started or rearmed, not yet called back). */
-  #armed = false;
+  /** The native watch while listeners or iterators want connections (event-mode.ts). */
+  readonly #events = new EventMode(this.#native, {
+    isOpen: () => this.#native.isListening(),
+    onStarted: () => {
+      // Connections stored by an earlier poll() would otherwise wait for the next datagram.
+      if (!this.#native.isConnectionAvailable()) return;
+      const generation = this.#events.generation;
+      setImmediate(() => this.#serve(generation));
+    },
+    onReadable: (status) => {
+      if (status !== GodotError.OK) this.#reportError("watch", status);
+      this.#servePass(this.#events.generation);
+      return true; // re-armed as the callback returns
+    },
+    onWatchError: (code) => this.#reportError("watch", code),
+  });
   #socketErrors = 0;
-  #refed = true;
   #delivering = false;
 
   readonly #onNewListener = (eventName: string | symbol): void => {
@@ -201,7 +212,7 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
    */
   stop(): void {
     const wasListening = this.#native.isListening();
-    this.#stopWatching();
+    this.#events.close();
     for (const peer of [...this.#peers.values()]) peer.close();
     this.#peers.clear();
     this.#lentPeers.clear();
@@ -258,15 +269,13 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
 
   /** Let a watching server keep the process alive (the default), as `dgram.Socket#ref`. */
   ref(): this {
-    this.#refed = true;
-    if (this.#watching) this.#native.ref();
+    this.#events.ref();
     return this;
   }
 
   /** Let the process exit even while this server watches its socket, as `dgram.Socket#unref`. */
   unref(): this {
-    this.#refed = false;
-    if (this.#watching) this.#native.unref();
+    this.#events.unref();
     return this;
   }
 
@@ -332,60 +341,22 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
     }
   }
 
-  #wantsWatch(extraConnectionListeners: number): boolean {
-    return (
-      this.#native.isListening() &&
-      (this.listenerCount("connection") + extraConnectionListeners > 0 || this.#iterators.size > 0)
+  /** Event mode while 'connection' listeners or iterators exist (the watch starts once listening). */
+  #updateWatch(extraConnectionListeners = 0): void {
+    this.#events.update(
+      this.listenerCount("connection") + extraConnectionListeners > 0 || this.#iterators.size > 0,
     );
   }
 
-  #updateWatch(extraConnectionListeners = 0): void {
-    const want = this.#wantsWatch(extraConnectionListeners);
-    if (want && !this.#watching) this.#startWatching();
-    else if (!want && this.#watching) this.#stopWatching();
-  }
-
-  #startWatching(): void {
-    const generation = ++this.#watchGeneration;
-    const result = this.#native.watch((status) => this.#onReadable(generation, status));
-    if (result !== GodotError.OK) {
-      this.#reportError("watch", result as GodotError);
-      return;
-    }
-    this.#watching = true;
-    this.#armed = true;
-    if (!this.#refed) this.#native.unref();
-    // Connections stored by an earlier poll() would otherwise wait for the next datagram.
-    if (this.#native.isConnectionAvailable()) setImmediate(() => this.#serve(generation));
-  }
-
-  #stopWatching(): void {
-    if (!this.#watching) return;
-    this.#watching = false;
-    this.#armed = false;
-    this.#watchGeneration++;
-    this.#native.unwatch();
-  }
-
-  #isCurrentWatch(generation: number): boolean {
-    return generation === this.#watchGeneration && this.#watching;
-  }
-
-  #onReadable(generation: number, status: number): void {
-    if (!this.#isCurrentWatch(generation)) return; // a watch that ended before this call arrived
-    this.#armed = false;
-    if (status === GodotError.ERR_UNCONFIGURED) {
-      // The native side ended the watch (socket closed).
-      this.#watching = false;
-      return;
-    }
-    if (status !== GodotError.OK) this.#reportError("watch", status as GodotError);
-    this.#serve(generation);
-  }
-
-  /** One event-mode pass: poll, hand out connections, deliver routed datagrams, re-arm. */
+  /** A deferred event-mode pass (watch started with connections pending, or after a throw). */
   #serve(generation: number): void {
-    if (!this.#isCurrentWatch(generation)) return;
+    if (generation !== this.#events.generation) return; // that watch ended
+    this.#servePass(generation);
+    if (generation === this.#events.generation) this.#events.rearm();
+  }
+
+  /** One event-mode pass: poll, hand out connections, deliver routed datagrams. */
+  #servePass(generation: number): void {
     try {
       const result = this.poll();
       if (result === GodotError.FAILED) this.#reportError("poll", result);
@@ -398,10 +369,6 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
       process.nextTick(() => {
         throw error;
       });
-    }
-    if (this.#isCurrentWatch(generation) && !this.#armed) {
-      this.#armed = true;
-      this.#native.rearm();
     }
   }
 

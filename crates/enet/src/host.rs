@@ -17,6 +17,7 @@ use rusty_enet::error::PeerSendError;
 use rusty_enet::{HostSettings, PacketKind, PeerID};
 
 use crate::address::EnetAddress;
+use crate::compression::{CompressionMode, GodotSettings};
 use crate::socket::EngineSocket;
 
 /// Most peers a host may have (`ENET_PROTOCOL_MAXIMUM_PEER_ID`; Godot: 1..=4095).
@@ -252,6 +253,10 @@ pub struct HostCounters {
     /// ids, wrong sessions, failed decompression, malformed or out-of-state commands, connects
     /// it could not accept.
     pub rejected: u64,
+    /// Compressed datagrams refused (also in `rejected`): no compressor installed (Godot's
+    /// COMPRESS_NONE), another mode than the sender's, a body that is malformed, lies about its
+    /// size or decompresses to more than ENet's 4096-byte buffer (refused before it is written).
+    pub decompress_failed: u64,
     /// Sends the OS refused for want of buffer room (dropped; reliable data is resent).
     pub send_would_block: u64,
     /// Sends that failed otherwise (each fails the service call that made it).
@@ -601,8 +606,24 @@ impl EnetHost {
         );
     }
 
+    /// Godot's `ENetConnection.compress(mode)`, with Godot's default project settings (zlib
+    /// level -1, zstd level 3): the mode's compressor for every datagram from now on (NONE
+    /// removes it). Not negotiated: both ends must use the same mode; a datagram the installed
+    /// compressor cannot read is dropped and counted ([`HostCounters::decompress_failed`]).
+    pub fn compress_mode(&mut self, mode: CompressionMode) {
+        self.compress_mode_with(mode, &GodotSettings::default());
+    }
+
+    /// [`EnetHost::compress_mode`] with other values of the two project settings that reach the
+    /// wire (`compression/formats/zlib|zstd/compression_level`).
+    pub fn compress_mode_with(&mut self, mode: CompressionMode, settings: &GodotSettings) {
+        self.host
+            .set_compressor(crate::compression::codec_for(mode, settings));
+    }
+
     /// ENet's own range coder (`enet_host_compress_with_range_coder`, Godot's
-    /// `COMPRESS_RANGE_CODER`).
+    /// `COMPRESS_RANGE_CODER`), rusty_enet's translation of `compress.c`; the same bytes as
+    /// `compress_mode(CompressionMode::RangeCoder)`.
     pub fn compress_with_range_coder(&mut self) {
         self.host
             .set_compressor(Some(Box::new(rusty_enet::RangeCoder::new())));
@@ -655,6 +676,7 @@ impl EnetHost {
             os_dropped: s.stats.os_dropped,
             oversized: s.oversized,
             rejected: self.host.rejected_datagrams(),
+            decompress_failed: self.host.decompress_failed(),
             send_would_block: s.send_would_block,
             send_errors: s.send_errors,
         }

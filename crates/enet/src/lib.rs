@@ -11,13 +11,16 @@
 //! - [`EnetHost::service`]: `service(0)` never blocks; a timeout waits on the engine's
 //!   readiness on the calling thread (a binding's worker), never by spinning;
 //! - Godot's shapes: addresses in Godot's 16-byte form ([`EnetAddress`]), packet flags and peer
-//!   states with Godot's numbers, peer statistics, a [`Compressor`] hook for Godot's compressors.
+//!   states with Godot's numbers, peer statistics, Godot's compression modes
+//!   ([`EnetHost::compress_mode`]) and a [`Compressor`] hook.
 
 mod address;
+mod compression;
 mod host;
 mod socket;
 
 pub use address::EnetAddress;
+pub use compression::{CompressionMode, GodotSettings};
 pub use host::{
     Compressor, EnetHost, Event, HostConfig, HostCounters, Packet, PacketFlags, PeerId, PeerState,
     PeerStats, SendError, DEFAULT_RECV_QUEUE_BYTES, MAX_CHANNELS, MAX_PEERS, MTU_MAX,

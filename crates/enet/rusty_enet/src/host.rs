@@ -493,6 +493,14 @@ impl<S: Socket> Host<S> {
         unsafe { (*self.host).rejected_datagrams }
     }
 
+    /// Compressed datagrams this host refused: no compressor installed, or the compressor
+    /// refused the body (malformed, lying about its size, larger than 4096 bytes once
+    /// decompressed). Each is also counted in [`Host::rejected_datagrams`]. (godot-udp)
+    #[must_use]
+    pub fn decompress_failed(&self) -> u64 {
+        unsafe { (*self.host).decompress_failed }
+    }
+
     /// Get the time according to this host, as provided by
     /// [`HostSettings::time`](`crate::HostSettings::time`).
     #[must_use]

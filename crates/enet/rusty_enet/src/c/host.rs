@@ -49,6 +49,9 @@ pub(crate) struct ENetHost<S: Socket> {
     pub(crate) maximum_waiting_data: usize,
     /// godot-udp: datagrams refused or cut short by `enet_protocol_handle_incoming_commands`.
     pub(crate) rejected_datagrams: u64,
+    /// godot-udp: compressed datagrams refused (no compressor, or it refused the body); each is
+    /// also in `rejected_datagrams`.
+    pub(crate) decompress_failed: u64,
 }
 pub(crate) unsafe fn enet_host_create<S: Socket>(
     mut socket: S,
@@ -108,6 +111,7 @@ pub(crate) unsafe fn enet_host_create<S: Socket>(
     (*host).maximum_waiting_data = HOST_DEFAULT_MAXIMUM_WAITING_DATA as i32 as usize;
     (*host).compressor.write(None);
     (*host).rejected_datagrams = 0;
+    (*host).decompress_failed = 0;
     enet_list_clear(&mut (*host).dispatch_queue);
     current_peer = (*host).peers;
     while current_peer < ((*host).peers).add((*host).peer_count) {

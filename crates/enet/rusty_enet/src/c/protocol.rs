@@ -1419,6 +1419,12 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
         header_size =
             (header_size as u64).wrapping_add(::core::mem::size_of::<u32>() as u64) as usize;
     }
+    // godot-udp: a datagram shorter than its own header (2 or 3 bytes with the sent-time flag)
+    // is refused here; upstream goes on, and with the compressed flag passes the decompressor a
+    // length of `received_data_length - header_size`, which underflows.
+    if (*host).received_data_length < header_size {
+        return enet_protocol_reject(host);
+    }
     if peer_id as i32 == PROTOCOL_MAXIMUM_PEER_ID as i32 {
         peer = core::ptr::null_mut();
     } else if peer_id as usize >= (*host).peer_count {
@@ -1447,6 +1453,7 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
     }
     if flags as i32 & ENET_PROTOCOL_HEADER_FLAG_COMPRESSED as i32 != 0 {
         let Some(compressor) = (*host).compressor.assume_init_mut() else {
+            (*host).decompress_failed += 1;
             return enet_protocol_reject(host);
         };
         let in_data = super::from_raw_parts_or_empty(
@@ -1463,6 +1470,7 @@ unsafe fn enet_protocol_handle_incoming_commands<S: Socket>(
         if original_size <= 0_i32 as usize
             || original_size > ::core::mem::size_of::<[u8; 4096]>().wrapping_sub(header_size)
         {
+            (*host).decompress_failed += 1;
             return enet_protocol_reject(host);
         }
         copy_nonoverlapping(

@@ -12,7 +12,7 @@ import {
   TransferMode,
   type MultiplayerPeerEvents,
 } from "../src-ts/multiplayer/multiplayer-peer.js";
-import { SceneMultiplayer } from "../src-ts/multiplayer/scene-multiplayer.js";
+import { SceneMultiplayer, type SceneMultiplayerOptions } from "../src-ts/multiplayer/scene-multiplayer.js";
 import { checkBoolean, checkBytes, checkInteger } from "../src-ts/validate.js";
 
 export interface SentPacket {
@@ -33,7 +33,7 @@ type InboxItem =
   | { kind: "connect"; id: number }
   | { kind: "disconnect"; id: number }
   | { kind: "refused" }
-  | ({ kind: "packet" } & Delivery);
+  | ({ kind: "packet"; injected?: boolean } & Delivery);
 
 /** An extra event, to show a transport may add its own to MultiplayerPeerEvents. */
 export interface MemoryPeerEvents extends MultiplayerPeerEvents {
@@ -179,8 +179,9 @@ export class MemoryMultiplayerPeer extends MultiplayerPeer<MemoryPeerEvents> {
           this.#drop();
           return;
         case "packet":
-          // ENet drops what arrives from a peer it no longer has.
-          if (this.#peers.has(item.from)) this.#queue.push(item);
+          // ENet drops what arrives from a peer it no longer has; injected packets pass as if a
+          // transport reported that sender.
+          if (item.injected === true || this.#peers.has(item.from)) this.#queue.push(item);
           break;
       }
     }
@@ -239,11 +240,14 @@ export class MemoryHub {
     this.#peers.get(to)?.receive(item);
   }
 
-  /** A packet as if `from` sent it to `to` (any id, even one that does not exist). */
+  /**
+   * A packet the transport at `to` reports as coming from `from` (any id, even one it does not
+   * have): what SceneMultiplayer must survive from a hostile or buggy transport or peer.
+   */
   inject(to: number, from: number, bytes: Uint8Array, mode = TransferMode.TRANSFER_MODE_RELIABLE, channel = 0): void {
     const peer = this.#peers.get(to);
     if (peer === undefined) throw new Error(`no peer ${to}`);
-    peer.receive({ kind: "packet", from, channel, mode, data: Buffer.from(bytes) });
+    peer.receive({ kind: "packet", injected: true, from, channel, mode, data: Buffer.from(bytes) });
   }
 
   get inTransit(): number {
@@ -285,15 +289,19 @@ export function recordEvents(node: SceneMultiplayer): string[] {
 }
 
 /** A server node and `ids.length` client nodes on one hub, connected and settled. */
-export function network(ids: number[], setup?: (node: SceneMultiplayer) => void) {
+export function network(
+  ids: number[],
+  setup?: (node: SceneMultiplayer) => void,
+  options?: SceneMultiplayerOptions,
+) {
   const hub = new MemoryHub();
   const serverPeer = hub.createServer();
-  const server = new SceneMultiplayer();
+  const server = new SceneMultiplayer(options);
   setup?.(server);
   server.multiplayerPeer = serverPeer;
   const clients = ids.map((id) => {
     const peer = hub.createClient(id);
-    const node = new SceneMultiplayer();
+    const node = new SceneMultiplayer(options);
     setup?.(node);
     node.multiplayerPeer = peer;
     return { id, peer, node };

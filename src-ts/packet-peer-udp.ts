@@ -7,6 +7,7 @@ import type { EventEmitter } from "node:events";
 import { abortErrorFor } from "./abort-error.js";
 import { isGodotIpLiteral, resolveHost } from "./address.js";
 import { GodotError } from "./errors.js";
+import { EventMode } from "./event-mode.js";
 import { native, type NativePeer } from "./native.js";
 import { PacketPeer, type TakenPacket } from "./packet-peer.js";
 import { ReceiveBatch } from "./receive-batch.js";
@@ -94,11 +95,7 @@ export interface PacketPeerUDPStats {
 // setImmediate (then draining continues).
 const PUSH_BUDGET = 4096;
 
-// The longest delay setTimeout takes.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 let nextWaitId = 1;
-let nextWatchGeneration = 1;
 
 
 // Set by the class's static block: builds a peer around a server-owned native peer.
@@ -139,10 +136,8 @@ export class PacketPeerUDP
   #serverPeer = false;
 
   // Node layer state.
-  /** Generation of the native watch in force; 0 when not watching. */
-  #watchGeneration = 0;
-  /** A native readiness callback is due (watch started or rearmed, not yet called back). */
-  #armed = false;
+  /** The native watch, its waits and liveness (event-mode.ts); never used by a server peer. */
+  readonly #events: EventMode;
   #draining = false;
   #deliveryScheduled = false;
   /** Bumped by close(): work started before a close stops touching the peer. */
@@ -163,21 +158,8 @@ export class PacketPeerUDP
   /** Packets iterators took since they last yielded to the event loop (see PUSH_BUDGET). */
   #takenSinceYield = 0;
   #waiters: Array<() => void> = [];
-  /**
-   * `wait()`s served by the libuv watch (see `wait`): each is settled by the next readiness
-   * callback with its status, or by its timeout, abort or close.
-   */
-  #watchedWaits: Array<(code: GodotError) => void> = [];
-  /**
-   * A watch started for `wait()` stays in place between waits (re-arming is a flag, restarting a
-   * watch is an allocation and two epoll_ctl), unreferenced while nothing waits or listens.
-   */
-  #keepWatch = false;
-  /** `unref()` was called (and not undone by `ref()`). */
-  #userUnref = false;
-  /** What the native watch's liveness was last set to (true: keeps the process alive). */
-  #watchRefd = true;
   #socketErrors = 0;
+  /** `wait()`s served by the engine's reactor (server peers, after `unref()`): close settles them. */
   #pendingWaits = new Set<(code: GodotError) => void>();
   /**
    * Bumped by every call that sets the destination (`setDestAddress`, `setDestAddressAsync`,
@@ -210,6 +192,15 @@ export class PacketPeerUDP
     super();
     this.#native = adopting ?? new native.NativePeer();
     adopting = null;
+    this.#events = new EventMode(this.#native, {
+      isOpen: () => this.#native.isBound(),
+      // Packets may already sit in the queue (drained by an earlier call): do not wait for a new one.
+      onStarted: () => this.#scheduleDelivery(),
+      onReadable: () => {
+        this.#safeDeliver();
+        return false; // #deliver re-arms once the queue is empty
+      },
+    });
     this.#batch = new ReceiveBatch(
       this.#native,
       () => this.#serverPeer,
@@ -262,13 +253,12 @@ export class PacketPeerUDP
     this.#onLentConsumed = null;
     this.#serverPeer = false;
     this.#connected = false;
-    this.#watchGeneration = 0;
-    this.#armed = false;
-    this.#keepWatch = false;
     this.#epoch++;
     // The native queue is emptied, lent packets with it: nothing to release.
     this.#batch.drop();
     this.#iterators = 0; // iterators of the old epoch see the change and end
+    // Ends the watch before the socket goes, settling the waits it served.
+    this.#events.close();
     this.#native.close();
     for (const settle of [...this.#pendingWaits]) settle(GodotError.ERR_UNCONFIGURED);
     this.#wakeWaiters();
@@ -522,7 +512,7 @@ export class PacketPeerUDP
     if (timeout !== undefined) checkTimeout(timeout, "options.timeout");
     if (signal !== undefined) checkAbortSignal(signal, "options.signal");
     if (signal?.aborted) return Promise.reject(abortErrorFor(signal));
-    if (!this.#serverPeer && !this.#userUnref) {
+    if (!this.#serverPeer && !this.#events.unrefd) {
       // Readable (or failed, or not open) now: the answer costs one poll, no thread hop. Not
       // asked when a count in this run of code found nothing a moment ago (ReceiveBatch.known): the
       // watch reports anything newer at the event loop's next turn.
@@ -531,7 +521,8 @@ export class PacketPeerUDP
         if (now !== GodotError.ERR_TIMEOUT) return Promise.resolve(now);
         if (timeout === 0) return Promise.resolve(GodotError.ERR_TIMEOUT);
       }
-      const watched = this.#waitWatched(timeout, signal);
+      // Served by the socket's libuv watch; null when no watch can start.
+      const watched = this.#events.waitReadable(timeout, signal);
       if (watched !== null) return watched;
     }
     const id = nextWaitId++;
@@ -560,84 +551,6 @@ export class PacketPeerUDP
         () => settle(GodotError.FAILED),
       );
     });
-  }
-
-  /**
-   * A `wait()` served by the socket's libuv watch: settled by its next readiness callback (OK or
-   * FAILED), by `timeout` (ERR_TIMEOUT), by `close()` (ERR_UNCONFIGURED) or rejected by `signal`.
-   * Null when the watch cannot start (the caller then waits on the engine's reactor).
-   */
-  #waitWatched(timeout: number | undefined, signal: AbortSignal | undefined): Promise<GodotError> | null {
-    this.#keepWatch = true;
-    if (this.#watchGeneration === 0) {
-      this.#syncWatch();
-      if (this.#watchGeneration === 0) return null;
-    }
-    return new Promise<GodotError>((resolve, reject) => {
-      let done = false;
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (): void => {
-        done = true;
-        this.#pendingWaits.delete(settle);
-        const at = this.#watchedWaits.indexOf(settle);
-        if (at !== -1) this.#watchedWaits.splice(at, 1);
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const settle = (code: GodotError): void => {
-        if (done) return;
-        finish();
-        resolve(code);
-        // After the waiter's continuation (queued by resolve, so it runs first): a loop that
-        // waits again keeps the watch referenced, with no unref/ref pair per wake-up.
-        queueMicrotask(this.#syncWatchRefNow);
-      };
-      const onAbort = (): void => {
-        if (done) return;
-        finish();
-        reject(abortErrorFor(signal!));
-        queueMicrotask(this.#syncWatchRefNow);
-      };
-      // setTimeout holds at most 2^31 - 1 ms: longer timeouts are served in steps.
-      const arm = (left: number): void => {
-        const step = Math.min(left, MAX_TIMER_MS);
-        timer = setTimeout(() => {
-          if (left > step) arm(left - step);
-          else settle(GodotError.ERR_TIMEOUT);
-        }, step);
-      };
-      this.#pendingWaits.add(settle);
-      this.#watchedWaits.push(settle);
-      if (timeout !== undefined && timeout !== Infinity) arm(timeout);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#rearm();
-      this.#syncWatchRef();
-    });
-  }
-
-  /** Settles every watched `wait()` with `code`. */
-  #settleWatchedWaits(code: GodotError): void {
-    if (this.#watchedWaits.length === 0) return;
-    for (const settle of [...this.#watchedWaits]) settle(code);
-  }
-
-  /**
-   * The watch keeps the process alive only while someone waits on it (a `wait()`, a `'packet'`
-   * listener, an iterator) and `unref()` was not called.
-   */
-  readonly #syncWatchRefNow = (): void => this.#syncWatchRef();
-
-  #syncWatchRef(addingListeners = 0): void {
-    if (this.#watchGeneration === 0) return;
-    const keepAlive =
-      !this.#userUnref &&
-      (this.#watchedWaits.length > 0 ||
-        this.#iterators > 0 ||
-        this.listenerCount("packet") + addingListeners > 0);
-    if (keepAlive === this.#watchRefd) return;
-    this.#watchRefd = keepAlive;
-    if (keepAlive) this.#native.ref();
-    else this.#native.unref();
   }
 
   /**
@@ -681,18 +594,13 @@ export class PacketPeerUDP
 
   /** A watched socket (listener or iteration) keeps the process alive again (the default). */
   ref(): this {
-    this.#userUnref = false;
-    this.#watchRefd = true;
-    this.#native.ref();
-    this.#syncWatchRef();
+    this.#events.ref();
     return this;
   }
 
   /** A watched socket no longer keeps the process alive on its own (as `dgram`'s `unref`). */
   unref(): this {
-    this.#userUnref = true;
-    this.#watchRefd = false;
-    this.#native.unref();
+    this.#events.unref();
     return this;
   }
 
@@ -852,7 +760,7 @@ export class PacketPeerUDP
    * watching, nobody listening, or a server peer (its server watches).
    */
   #afterSend(): void {
-    if (this.#watchGeneration !== 0 || this.#serverPeer) return;
+    if (this.#events.watching || this.#serverPeer) return;
     if (this.listenerCount("packet") === 0 && this.#iterators === 0) return;
     this.#afterSocketChange();
   }
@@ -869,60 +777,21 @@ export class PacketPeerUDP
     }
     // Defensive: a server peer detached natively without close() is an ordinary peer now.
     if (this.#serverPeer && this.#native.serverPeerId() < 0) this.#serverPeer = false;
-    if (this.#watchGeneration !== 0 && !this.#native.isBound()) {
-      // Closed by the engine while no socket counted as open: that watch is over, and so are
-      // its waits.
-      this.#watchGeneration = 0;
-      this.#armed = false;
-      this.#settleWatchedWaits(GodotError.ERR_UNCONFIGURED);
-    }
+    // Closed by the engine while no socket counted as open: that watch is over, and so are its
+    // waits.
+    if (this.#events.watching && !this.#native.isBound()) this.#events.forget();
     this.#syncWatch();
   }
 
   /** Starts or stops native watching to match listeners and iterators. */
   #syncWatch(addingListeners = 0): void {
-    const want =
-      this.listenerCount("packet") + addingListeners > 0 || this.#iterators > 0 || this.#keepWatch;
+    const want = this.listenerCount("packet") + addingListeners > 0 || this.#iterators > 0;
     if (this.#serverPeer) {
       // The server watches the shared socket and routes; flush what it already routed here.
       if (want) this.#scheduleDelivery();
       return;
     }
-    if (want && this.#watchGeneration === 0) {
-      if (!this.#native.isBound()) return; // starts once bind (or a send) opens the socket
-      const generation = nextWatchGeneration++;
-      const code = this.#native.watch((status) => this.#onReadable(generation, status));
-      if (code !== GodotError.OK) return;
-      this.#watchGeneration = generation;
-      this.#armed = true;
-      // Packets may already sit in the queue (drained by an earlier call): do not wait for a new one.
-      this.#scheduleDelivery();
-    } else if (!want && this.#watchGeneration !== 0) {
-      this.#watchGeneration = 0;
-      this.#armed = false;
-      this.#native.unwatch();
-    }
-    this.#syncWatchRef(addingListeners);
-  }
-
-  /** The watch's callback; returning true makes the binding re-arm the watch right after. */
-  #onReadable(generation: number, status: number): boolean {
-    if (generation !== this.#watchGeneration) return false; // a watch that ended before this call
-    this.#armed = false;
-    if (status === GodotError.ERR_UNCONFIGURED) {
-      // The engine closed the socket; watching resumes if it is opened again.
-      this.#watchGeneration = 0;
-      this.#settleWatchedWaits(GodotError.ERR_UNCONFIGURED);
-      return false;
-    }
-    // A wait() loop waits again as soon as it has read: stay armed (the binding re-arms when
-    // this returns true), instead of a native rearm per wake-up. Should nobody wait again, the
-    // next readiness finds no waiter and leaves the watch disarmed.
-    const waited = this.#watchedWaits.length > 0;
-    if (waited) this.#armed = true;
-    this.#settleWatchedWaits(status === GodotError.OK ? GodotError.OK : GodotError.FAILED);
-    this.#safeDeliver();
-    return waited;
+    this.#events.update(want);
   }
 
   /** `#deliver` for callers outside user code: a throwing listener neither stalls delivery nor
@@ -945,13 +814,6 @@ export class PacketPeerUDP
       this.#deliveryScheduled = false;
       this.#safeDeliver();
     });
-  }
-
-  #rearm(): void {
-    if (this.#watchGeneration !== 0 && !this.#armed) {
-      this.#armed = true;
-      this.#native.rearm();
-    }
   }
 
   /** Readable (or packets routed): emit to listeners, else let waiting iterators pull. */
@@ -993,7 +855,7 @@ export class PacketPeerUDP
           this.#reportSocketError();
           continue;
         }
-        this.#rearm();
+        this.#events.rearm();
         return;
       }
     } finally {
@@ -1016,9 +878,9 @@ export class PacketPeerUDP
    * for re-arming, the take that empties the queue re-arms it in the same native call.
    */
   #takeForDelivery(): number {
-    const rearm = this.#watchGeneration !== 0 && !this.#armed;
+    const rearm = this.#events.disarmed;
     const taken = this.#batch.takeUnlessEmptied(rearm);
-    if (rearm && taken > 0 && this.#batch.emptied()) this.#armed = true;
+    if (rearm && taken > 0 && this.#batch.emptied()) this.#events.markRearmed();
     return taken;
   }
 
@@ -1027,8 +889,8 @@ export class PacketPeerUDP
       this.#waiters.push(resolve);
       // Server peers are woken by deliverRouted(); others by the native watch.
       if (this.#serverPeer) return;
-      if (this.#watchGeneration === 0) this.#syncWatch();
-      else this.#rearm();
+      if (this.#events.watching) this.#events.rearm();
+      else this.#syncWatch();
     });
   }
 

@@ -33,6 +33,9 @@
  * - The native side ending the watch (its socket closed, the last ERR_UNCONFIGURED call) settles
  *   every wait with ERR_UNCONFIGURED and calls `hooks.onEnded()`; `close()` does the same at
  *   once without the hook (the owner is closing), and stops the watch natively.
+ * - A listener's error is rethrown with `throwLater()`: inside the callback it makes EventMode
+ *   re-arm natively instead of by return value (the binding never sees a value once the
+ *   callback's scope ends with that exception).
  * - The tick (`setTick(ms)`): `hooks.onTick()` every `ms` while the watch is in place, on an
  *   unreferenced timer: for protocols serviced on time as well as on readiness (ENet).
  */
@@ -110,6 +113,12 @@ export class EventMode {
   #refd = true;
   /** Waits served by the watch, oldest first (only while watching). */
   readonly #waits: WatchedWait[] = [];
+  /** Waits served natively (see trackNativeWait): close() settles them. */
+  readonly #nativeWaits = new Set<(code: GodotError) => void>();
+  /** Inside the readiness callback (its hooks run now). */
+  #inCallback = false;
+  /** `throwLater()` ran inside the callback: its return value will not reach the binding. */
+  #returnLost = false;
   #tickMs = 0;
   #tickTimer: NodeJS.Timeout | undefined = undefined;
   readonly #syncRefNow = (): void => this.#syncRef();
@@ -211,6 +220,53 @@ export class EventMode {
     });
   }
 
+  /**
+   * A wait the native side serves instead of the watch (the engine's reactor, off the JS thread):
+   * resolves with `pending`'s code (FAILED if it rejects); `close()` settles it with
+   * ERR_UNCONFIGURED at once, not when the native answer arrives; aborting `signal` calls
+   * `cancel()` and rejects with an AbortError.
+   */
+  trackNativeWait(
+    pending: Promise<number>,
+    cancel: () => void,
+    signal: AbortSignal | undefined,
+  ): Promise<GodotError> {
+    return new Promise<GodotError>((resolve, reject) => {
+      let done = false;
+      const settle = (code: GodotError): void => {
+        if (done) return;
+        done = true;
+        this.#nativeWaits.delete(settle);
+        signal?.removeEventListener("abort", onAbort);
+        resolve(code);
+      };
+      const onAbort = (): void => {
+        if (done) return;
+        done = true;
+        this.#nativeWaits.delete(settle);
+        cancel();
+        reject(abortErrorFor(signal!));
+      };
+      this.#nativeWaits.add(settle);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      pending.then(
+        (code) => settle(code as GodotError),
+        () => settle(GodotError.FAILED),
+      );
+    });
+  }
+
+  /**
+   * Surfaces a listener's error as an uncaught exception on the next tick, as Node's own emitters
+   * do, never unwinding into the native callback.
+   */
+  throwLater(error: unknown): void {
+    if (this.#inCallback) this.#returnLost = true;
+    process.nextTick(() => {
+      throw error;
+    });
+  }
+
   /** Settles every pending wait with `code` (no allocation: waits run no user code here). */
   settleWaits(code: GodotError): void {
     const waits = this.#waits;
@@ -239,9 +295,9 @@ export class EventMode {
   }
 
   /**
-   * The owner closes its native object: the watch ends now (no last call comes), waits settle
-   * with ERR_UNCONFIGURED, and the demand and any kept watch are forgotten (a reopened socket is
-   * watched again on the owner's next `update()`).
+   * The owner closes its native object: the watch ends now (no last call comes), waits (watched
+   * and native) settle with ERR_UNCONFIGURED, and the demand and any kept watch are forgotten (a
+   * reopened socket is watched again on the owner's next `update()`).
    */
   close(): void {
     this.#keep = false;
@@ -253,6 +309,9 @@ export class EventMode {
     }
     this.#stopTick();
     this.settleWaits(GodotError.ERR_UNCONFIGURED);
+    if (this.#nativeWaits.size > 0) {
+      for (const settle of [...this.#nativeWaits]) settle(GodotError.ERR_UNCONFIGURED);
+    }
   }
 
   #sync(): void {
@@ -297,12 +356,25 @@ export class EventMode {
     if (rearm) this.#armed = true;
     const code = status === GodotError.OK ? GodotError.OK : GodotError.FAILED;
     this.settleWaits(code);
-    if (this.#hooks.onReadable(code) && !this.#armed && generation === this.#generation) {
+    this.#inCallback = true;
+    let again: boolean;
+    try {
+      again = this.#hooks.onReadable(code);
+    } finally {
+      this.#inCallback = false;
+    }
+    if (again && !this.#armed && generation === this.#generation) {
       this.#armed = true;
       rearm = true;
     }
     // A watch ended by the hook is not re-armed (its handle is closing anyway).
-    return rearm && generation === this.#generation;
+    if (!rearm || generation !== this.#generation) return false;
+    if (this.#returnLost) {
+      this.#returnLost = false;
+      this.#native.rearm(); // see throwLater
+      return false;
+    }
+    return true;
   }
 
   /** The watch keeps the process alive only while wanted or waited on, and not after unref(). */

@@ -8,6 +8,7 @@ import { abortErrorFor } from "./abort-error.js";
 import { isGodotIpLiteral, resolveHost } from "./address.js";
 import { GodotError } from "./errors.js";
 import { EventMode } from "./event-mode.js";
+import { ListenerDemand } from "./listener-demand.js";
 import { native, type NativePeer } from "./native.js";
 import { PacketPeer, type TakenPacket } from "./packet-peer.js";
 import { ReceiveBatch } from "./receive-batch.js";
@@ -159,22 +160,13 @@ export class PacketPeerUDP
   #takenSinceYield = 0;
   #waiters: Array<() => void> = [];
   #socketErrors = 0;
-  /** `wait()`s served by the engine's reactor (server peers, after `unref()`): close settles them. */
-  #pendingWaits = new Set<(code: GodotError) => void>();
   /**
    * Bumped by every call that sets the destination (`setDestAddress`, `setDestAddressAsync`,
    * `connectToHost`): a name lookup that finishes after a later call does not apply its result.
    */
   #destCalls = 0;
-  readonly #onNewListener = (event: string | symbol): void => {
-    if (event === "packet") this.#syncWatch(1);
-  };
-  readonly #onRemoveListener = (event: string | symbol): void => {
-    if (event !== "packet") return;
-    this.#syncWatch();
-    // Iterators waited while listeners took the packets: they pull from now on.
-    if (this.listenerCount("packet") === 0) this.#wakeWaiters();
-  };
+  /** Follows 'packet' listeners: they switch event mode on and off. */
+  readonly #listeners: ListenerDemand;
 
   static {
     nativeOfImpl = (peer) => peer.#native;
@@ -206,7 +198,11 @@ export class PacketPeerUDP
       () => this.#serverPeer,
       () => this.#onLentConsumed?.(this),
     );
-    this.#installListenerHooks();
+    this.#listeners = new ListenerDemand(this as unknown as EventEmitter, ["packet"], (adding) => {
+      this.#syncWatch(adding);
+      // Iterators waited while listeners took the packets: they pull from now on.
+      if (adding === 0 && this.listenerCount("packet") === 0) this.#wakeWaiters();
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -257,10 +253,9 @@ export class PacketPeerUDP
     // The native queue is emptied, lent packets with it: nothing to release.
     this.#batch.drop();
     this.#iterators = 0; // iterators of the old epoch see the change and end
-    // Ends the watch before the socket goes, settling the waits it served.
+    // Ends the watch before the socket goes, settling every wait.
     this.#events.close();
     this.#native.close();
-    for (const settle of [...this.#pendingWaits]) settle(GodotError.ERR_UNCONFIGURED);
     this.#wakeWaiters();
     if (onServerClose !== null) onServerClose();
     if (wasOpen || hadIterators) this.emit("close");
@@ -527,30 +522,8 @@ export class PacketPeerUDP
     }
     const id = nextWaitId++;
     const pending = this.#native.wait(toNativeTimeout(timeout), id);
-    return new Promise<GodotError>((resolve, reject) => {
-      let done = false;
-      const settle = (code: GodotError): void => {
-        if (done) return;
-        done = true;
-        this.#pendingWaits.delete(settle);
-        signal?.removeEventListener("abort", onAbort);
-        resolve(code);
-      };
-      const onAbort = (): void => {
-        if (done) return;
-        done = true;
-        this.#pendingWaits.delete(settle);
-        this.#native.cancelWait(id);
-        reject(abortErrorFor(signal!));
-      };
-      // close() settles it at once, not when the engine's answer arrives.
-      this.#pendingWaits.add(settle);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      pending.then(
-        (code) => settle(code as GodotError),
-        () => settle(GodotError.FAILED),
-      );
-    });
+    // close() settles it at once, not when the engine's answer arrives.
+    return this.#events.trackNativeWait(pending, () => this.#native.cancelWait(id), signal);
   }
 
   /**
@@ -738,20 +711,10 @@ export class PacketPeerUDP
     if (eventName === undefined) super.removeAllListeners();
     else super.removeAllListeners(eventName);
     // Removing every listener also removes the hooks that follow 'packet' listeners.
-    this.#installListenerHooks();
+    this.#listeners.install();
     this.#syncWatch();
     if (this.listenerCount("packet") === 0) this.#wakeWaiters();
     return this;
-  }
-
-  #installListenerHooks(): void {
-    const emitter = this as unknown as EventEmitter;
-    if (!emitter.listeners("newListener").includes(this.#onNewListener)) {
-      emitter.on("newListener", this.#onNewListener);
-    }
-    if (!emitter.listeners("removeListener").includes(this.#onRemoveListener)) {
-      emitter.on("removeListener", this.#onRemoveListener);
-    }
   }
 
   /**
@@ -801,9 +764,7 @@ export class PacketPeerUDP
       this.#deliver();
     } catch (err) {
       setImmediate(() => this.#safeDeliver());
-      process.nextTick(() => {
-        throw err;
-      });
+      this.#events.throwLater(err);
     }
   }
 

@@ -6,6 +6,7 @@ import { EventEmitter } from "node:events";
 import { abortErrorFor } from "./abort-error.js";
 import { GodotError, errorName } from "./errors.js";
 import { EventMode } from "./event-mode.js";
+import { ListenerDemand } from "./listener-demand.js";
 import { native, type NativeServer, type NativeStats } from "./native.js";
 import { type PacketPeerUDP, wrapNativePeer } from "./packet-peer-udp.js";
 import { ConnectionIterator, type ConnectionIteratorHost } from "./udp-server-iterator.js";
@@ -108,18 +109,8 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
   #socketErrors = 0;
   #delivering = false;
 
-  readonly #onNewListener = (eventName: string | symbol): void => {
-    // Emitted before the listener is added: count it in advance.
-    if (eventName === "connection") this.#updateWatch(1);
-  };
-  readonly #onRemoveListener = (eventName: string | symbol): void => {
-    if (eventName === "connection") this.#updateWatch();
-  };
-
-  constructor() {
-    super();
-    this.#installListenerHooks();
-  }
+  /** Follows 'connection' listeners: they switch event mode on and off. */
+  readonly #listeners = new ListenerDemand(this, ["connection"], (adding) => this.#updateWatch(adding));
 
   // ---- Godot API ------------------------------------------------------------------------------
 
@@ -305,7 +296,7 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
   override removeAllListeners(eventName?: keyof UDPServerEvents): this {
     super.removeAllListeners(eventName);
     // Removing every listener may have removed the hooks that switch event mode on and off.
-    this.#installListenerHooks();
+    this.#listeners.install();
     this.#updateWatch();
     return this;
   }
@@ -332,15 +323,6 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
     },
   };
 
-  #installListenerHooks(): void {
-    if (!this.listeners("newListener").includes(this.#onNewListener)) {
-      this.on("newListener", this.#onNewListener);
-    }
-    if (!this.listeners("removeListener").includes(this.#onRemoveListener)) {
-      this.on("removeListener", this.#onRemoveListener);
-    }
-  }
-
   /** Event mode while 'connection' listeners or iterators exist (the watch starts once listening). */
   #updateWatch(extraConnectionListeners = 0): void {
     this.#events.update(
@@ -362,13 +344,9 @@ export class UDPServer extends EventEmitter<UDPServerEvents> {
       if (result === GodotError.FAILED) this.#reportError("poll", result);
       this.#handOutConnections();
     } catch (error) {
-      // A listener threw: finish the pass later (so pending connections are not stranded) and
-      // surface the error as an uncaught exception, as Node's own emitters do; never let it
-      // unwind into the native callback.
+      // A listener threw: finish the pass later (so pending connections are not stranded).
       setImmediate(() => this.#serve(generation));
-      process.nextTick(() => {
-        throw error;
-      });
+      this.#events.throwLater(error);
     }
   }
 

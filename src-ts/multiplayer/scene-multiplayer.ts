@@ -9,9 +9,8 @@
  * every queued packet, emits the events, and drops peers whose auth timed out. No timers, so a
  * server that stops polling sends and receives nothing.
  */
-import { EventEmitter } from "node:events";
 import { GodotError } from "../errors.js";
-import { checkBoolean, checkBytes, checkInteger } from "../validate.js";
+import { checkBytes, checkInteger } from "../validate.js";
 import {
   ConnectionStatus,
   MultiplayerPeer,
@@ -19,7 +18,6 @@ import {
   TARGET_PEER_SERVER,
   TransferMode,
   isTransferMode,
-  type MultiplayerPeerEvents,
 } from "./multiplayer-peer.js";
 import { OfflineMultiplayerPeer } from "./offline-multiplayer-peer.js";
 import { PeerSet } from "./peer-set.js";
@@ -36,30 +34,18 @@ import {
   encodeSysPeer,
   isAuthMessage,
 } from "./scene-multiplayer-codec.js";
+import {
+  SceneMultiplayerSettings,
+  type AnyMultiplayerPeer,
+  type SceneMultiplayerEvents,
+} from "./scene-multiplayer-settings.js";
 import { newStats, type DropReason, type SceneMultiplayerStats } from "./scene-multiplayer-stats.js";
 
-/** Godot's `MultiplayerAPI` and `SceneMultiplayer` signals, as events. */
-export interface SceneMultiplayerEvents {
-  /** A peer is admitted (after auth, when there is auth); on a client also relayed peers. */
-  peerConnected: [id: number];
-  /** An admitted peer left. */
-  peerDisconnected: [id: number];
-  /** `send_bytes` data from a peer (direct or relayed through the server). */
-  peerPacket: [id: number, packet: Buffer];
-  /** The transport connected a peer and an `authCallback` is set: the exchange starts. */
-  peerAuthenticating: [id: number];
-  /** A peer left, or timed out, before its auth completed. */
-  peerAuthenticationFailed: [id: number];
-  /** A client: the server (id 1) is admitted. */
-  connectedToServer: [];
-  /** A client: the transport went from connecting to disconnected. */
-  connectionFailed: [];
-  /** The transport went from connected to disconnected. */
-  serverDisconnected: [];
-}
-
-/** Godot's `auth_callback`: called with each non-empty AUTH payload from an authenticating peer. */
-export type AuthCallback = (id: number, data: Buffer) => void;
+export type {
+  AnyMultiplayerPeer,
+  AuthCallback,
+  SceneMultiplayerEvents,
+} from "./scene-multiplayer-settings.js";
 
 export interface SceneMultiplayerOptions {
   /**
@@ -71,29 +57,18 @@ export interface SceneMultiplayerOptions {
 
 const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
-const DEFAULT_AUTH_TIMEOUT_MS = 3000;
-
-/**
- * Any transport, whatever extra events it declares: the wide key set keeps a transport's own
- * event names assignable.
- */
-export type AnyMultiplayerPeer = MultiplayerPeer<MultiplayerPeerEvents & Record<string, unknown[]>>;
 
 function transportId(id: unknown): number {
   checkInteger(id, "peer id from the MultiplayerPeer");
   return id;
 }
 
-export class SceneMultiplayer extends EventEmitter<SceneMultiplayerEvents> {
+export class SceneMultiplayer extends SceneMultiplayerSettings {
   #peer: AnyMultiplayerPeer | null = null;
   #lastStatus: ConnectionStatus = ConnectionStatus.CONNECTION_DISCONNECTED;
   readonly #pending = new AuthSessions();
   readonly #connected = new PeerSet();
-  #authCallback: AuthCallback | null = null;
-  #authTimeoutMs = DEFAULT_AUTH_TIMEOUT_MS;
   #remoteSenderId = 0;
-  #allowObjectDecoding = false;
-  #serverRelay = true;
   /** Godot's `set_block_signals` around `disconnect_peer`. */
   #muted = false;
   readonly #clock: () => number;
@@ -155,7 +130,7 @@ export class SceneMultiplayer extends EventEmitter<SceneMultiplayerEvents> {
   }
 
   /** Godot `get_multiplayer_peer`. */
-  getMultiplayerPeer(): AnyMultiplayerPeer | null {
+  override getMultiplayerPeer(): AnyMultiplayerPeer | null {
     return this.#peer;
   }
 
@@ -227,7 +202,7 @@ export class SceneMultiplayer extends EventEmitter<SceneMultiplayerEvents> {
       return;
     }
     if (packet.length > AUTH_HEADER_SIZE) {
-      const callback = this.#authCallback;
+      const callback = this.getAuthCallback();
       if (callback === null) {
         this.#drop("droppedAuthWithoutCallback");
         return;
@@ -355,7 +330,7 @@ export class SceneMultiplayer extends EventEmitter<SceneMultiplayerEvents> {
 
   /** Godot `_add_peer`: the transport connected a peer. */
   #addPeer(id: number): void {
-    if (this.#authCallback !== null) {
+    if (this.getAuthCallback() !== null) {
       this.#pending.start(id, this.#clock());
       this.#signal("peerAuthenticating", id);
       return;
@@ -402,8 +377,8 @@ export class SceneMultiplayer extends EventEmitter<SceneMultiplayerEvents> {
 
   /** Authenticating peers whose timeout passed: disconnected, then reported as failed. */
   #expireAuth(): void {
-    if (this.#pending.size === 0 || this.#authTimeoutMs === 0) return;
-    const expired = this.#pending.expired(this.#clock(), this.#authTimeoutMs);
+    if (this.#pending.size === 0 || this.authTimeoutMs === 0) return;
+    const expired = this.#pending.expired(this.#clock(), this.authTimeoutMs);
     for (const id of expired) this.#peer!.disconnectPeer(id);
     for (const id of expired) {
       // A transport that reports the disconnect at once has already failed it through #delPeer.
@@ -559,54 +534,6 @@ export class SceneMultiplayer extends EventEmitter<SceneMultiplayerEvents> {
     return peer.putPacket(packet);
   }
 
-  /** Godot's `auth_callback` (`null`: no auth, peers are admitted at once). */
-  get authCallback(): AuthCallback | null {
-    return this.#authCallback;
-  }
-
-  set authCallback(callback: AuthCallback | null) {
-    this.setAuthCallback(callback);
-  }
-
-  /** Godot `set_auth_callback`. Not a function or `null`: `TypeError`. */
-  setAuthCallback(callback: AuthCallback | null): void {
-    if (callback !== null && typeof callback !== "function") {
-      throw new TypeError("authCallback must be a function or null");
-    }
-    this.#authCallback = callback;
-  }
-
-  /** Godot `get_auth_callback`. */
-  getAuthCallback(): AuthCallback | null {
-    return this.#authCallback;
-  }
-
-  /** Godot's `auth_timeout` in seconds (default 3; 0: never). */
-  get authTimeout(): number {
-    return this.getAuthTimeout();
-  }
-
-  set authTimeout(seconds: number) {
-    this.setAuthTimeout(seconds);
-  }
-
-  /**
-   * Godot `set_auth_timeout`: kept in whole milliseconds as Godot keeps it. Negative: ignored
-   * (Godot prints an error). Not a number, or NaN: `TypeError`.
-   */
-  setAuthTimeout(seconds: number): void {
-    if (typeof seconds !== "number" || Number.isNaN(seconds)) {
-      throw new TypeError("authTimeout must be a number of seconds");
-    }
-    if (seconds < 0) return;
-    this.#authTimeoutMs = Math.trunc(seconds * 1000);
-  }
-
-  /** Godot `get_auth_timeout`. */
-  getAuthTimeout(): number {
-    return this.#authTimeoutMs / 1000;
-  }
-
   /** Godot `get_authenticating_peers`: ids still exchanging AUTH messages. */
   getAuthenticatingPeers(): number[] {
     return this.#pending.ids();
@@ -614,16 +541,6 @@ export class SceneMultiplayer extends EventEmitter<SceneMultiplayerEvents> {
 
   // ---------------------------------------------------------------------------------------------
   // Queries and settings
-
-  /** Godot `get_unique_id` (0 without a peer). */
-  getUniqueId(): number {
-    return this.#peer === null ? 0 : this.#peer.getUniqueId();
-  }
-
-  /** Godot `is_server`: the unique id is 1. */
-  isServer(): boolean {
-    return this.getUniqueId() === TARGET_PEER_SERVER;
-  }
 
   /** Godot `get_peers`: the admitted peers (a client also sees relayed peers). */
   getPeers(): number[] {
@@ -635,69 +552,6 @@ export class SceneMultiplayer extends EventEmitter<SceneMultiplayerEvents> {
     return this.#remoteSenderId;
   }
 
-  /** Godot's `server_relay` property (default true). */
-  get serverRelay(): boolean {
-    return this.#serverRelay;
-  }
-
-  set serverRelay(enabled: boolean) {
-    this.setServerRelayEnabled(enabled);
-  }
-
-  /** Godot `set_server_relay_enabled`. */
-  setServerRelayEnabled(enabled: boolean): void {
-    checkBoolean(enabled, "enabled");
-    this.#serverRelay = enabled;
-  }
-
-  /** Godot `is_server_relay_enabled`. */
-  isServerRelayEnabled(): boolean {
-    return this.#serverRelay;
-  }
-
-  /** Godot's `refuse_new_connections`, forwarded to the MultiplayerPeer (false without one). */
-  get refuseNewConnections(): boolean {
-    return this.isRefusingNewConnections();
-  }
-
-  set refuseNewConnections(refuse: boolean) {
-    this.setRefuseNewConnections(refuse);
-  }
-
-  /** Godot `set_refuse_new_connections` (ignored without a peer, as Godot does). */
-  setRefuseNewConnections(refuse: boolean): void {
-    checkBoolean(refuse, "refuse");
-    this.#peer?.setRefuseNewConnections(refuse);
-  }
-
-  /** Godot `is_refusing_new_connections`. */
-  isRefusingNewConnections(): boolean {
-    return this.#peer?.isRefusingNewConnections() ?? false;
-  }
-
-  /**
-   * Godot's `allow_object_decoding`. Stored only: it matters to RPC arguments, which are not
-   * decoded yet.
-   */
-  get allowObjectDecoding(): boolean {
-    return this.#allowObjectDecoding;
-  }
-
-  set allowObjectDecoding(enable: boolean) {
-    this.setAllowObjectDecoding(enable);
-  }
-
-  /** Godot `set_allow_object_decoding`. */
-  setAllowObjectDecoding(enable: boolean): void {
-    checkBoolean(enable, "enable");
-    this.#allowObjectDecoding = enable;
-  }
-
-  /** Godot `is_object_decoding_allowed`. */
-  isObjectDecodingAllowed(): boolean {
-    return this.#allowObjectDecoding;
-  }
-
   /** Counters of what `poll()` took, sent, relayed and dropped (a copy). */
   stats(): SceneMultiplayerStats {
     return { ...this.#stats };
@@ -706,7 +560,7 @@ export class SceneMultiplayer extends EventEmitter<SceneMultiplayerEvents> {
   // ---------------------------------------------------------------------------------------------
 
   #relayActive(): boolean {
-    return this.#serverRelay && this.#peer !== null && this.#peer.isServerRelaySupported();
+    return this.isServerRelayEnabled() && this.#peer !== null && this.#peer.isServerRelaySupported();
   }
 
   #isConnected(): boolean {

@@ -5,7 +5,7 @@
 //   --quick            32-byte packets only, shorter windows, fewer round trips (about a minute)
 //   --runs N           repeat every measurement N times (interleaved) and report medians
 //   --only a,b         sections: receive, receive1 (per-datagram load), send, batch, rtt, memory, codec,
-//                      dtls (DTLS echo against plain UDP echo)
+//                      dtls (DTLS echo against plain UDP echo), enet (ENet host to host beside C ENet)
 //   --sizes 32,512     packet sizes of the receive benchmark (default 32,512,1400)
 //   --dtls-sizes 32,1024  packet sizes of the DTLS echo (default 32,1024)
 //   --inflight N       packets the DTLS/plain echo client keeps in flight (default 64)
@@ -374,6 +374,14 @@ async function sectionCodec() {
   if (r.status !== 0) log(`(exit ${r.status}) ${(r.stderr || "").trim().slice(-500)}`);
 }
 
+// ---------------------------------------------------------------- ENet
+async function sectionEnet() {
+  log(`\n## ENet host to host beside C ENet (bench/enet/bench-vs-c.mjs)\n`);
+  const r = spawnSync(node, [js("enet/bench-vs-c.mjs"), ...(quick ? ["--quick"] : [])], { cwd: root, encoding: "utf8", timeout: 900000 });
+  log((r.stdout || "").trimEnd());
+  if (r.status !== 0) log(`(exit ${r.status}) ${(r.stderr || "").trim().slice(-500)}`);
+}
+
 // ---------------------------------------------------------------- DTLS echo
 // One echo server process (core 1) and one client process (core 0) per measurement; the client
 // keeps `inflight` packets in flight. Plain and DTLS are measured back to back for each size and
@@ -502,6 +510,7 @@ async function main() {
   if (want("memory")) await sectionMemory(godot);
   if (want("codec")) await sectionCodec();
   if (want("dtls")) await sectionDtls(godot);
+  if (want("enet")) await sectionEnet();
   log(`\nLoad average at the end: ${machineInfo().load}`);
   if (opts.json) writeFileSync(String(opts.json), JSON.stringify(json, null, 2));
   if (opts.markdown) writeFileSync(String(opts.markdown), report.join("\n") + "\n");

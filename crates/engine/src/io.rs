@@ -33,9 +33,11 @@ pub enum Level {
 fn poll_ms(deadline: Option<Instant>) -> i32 {
     match deadline {
         None => -1,
+        // Rounded up: a remaining 0.9 ms polled as 0 would spin until the deadline.
         Some(d) => d
             .saturating_duration_since(Instant::now())
-            .as_millis()
+            .as_micros()
+            .div_ceil(1000)
             .min(i32::MAX as u128) as i32,
     }
 }
@@ -159,4 +161,20 @@ pub fn send_many_portable(
     dest: Option<&SockAddr>,
 ) -> (usize, io::Result<()>) {
     sys::fallback::send_many(sock, packets, dest, &mut false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poll_ms_rounds_a_partial_millisecond_up() {
+        // Rounded down, the last partial millisecond of every wait became poll(0) in a loop.
+        let soon = Instant::now() + Duration::from_micros(900);
+        assert_eq!(poll_ms(Some(soon)), 1);
+        let later = Instant::now() + Duration::from_micros(2_500);
+        assert!((2..=3).contains(&poll_ms(Some(later))));
+        assert_eq!(poll_ms(Some(Instant::now())), 0);
+        assert_eq!(poll_ms(None), -1);
+    }
 }

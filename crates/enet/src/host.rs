@@ -296,8 +296,7 @@ fn enet_clock() -> Duration {
 /// An ENet host on its own engine socket. Single-threaded: move it to the thread that services
 /// it (it is `Send`, not `Sync`).
 pub struct EnetHost {
-    host: rusty_enet::Host<EngineSocket>,
-    readiness: Arc<Readiness>,
+    pub(crate) host: rusty_enet::Host<EngineSocket>,
     _not_sync: PhantomData<Cell<()>>,
 }
 
@@ -338,7 +337,6 @@ impl EnetHost {
         };
         let sock = UdpSocket::open(Family::DualStack, opts).map_err(|_| ERR_CANT_CREATE)?;
         sock.bind(ip, port).map_err(|_| ERR_CANT_CREATE)?;
-        let readiness = Arc::clone(sock.readiness());
         let queue_bytes = config.recv_queue_bytes.max(8192).next_power_of_two();
         let settings = HostSettings {
             peer_limit: config.max_peers,
@@ -358,7 +356,6 @@ impl EnetHost {
             .map_err(|_| ERR_CANT_CREATE)?;
         Ok(EnetHost {
             host,
-            readiness,
             _not_sync: PhantomData,
         })
     }
@@ -371,7 +368,9 @@ impl EnetHost {
     /// IPv4-only fallback socket).
     pub fn connect(&mut self, address: EnetAddress, channels: usize, data: u32) -> Option<PeerId> {
         // A family this socket cannot send to (IPv6 from an IPv4-only fallback socket).
-        self.host.socket().sock.dest(&address.ip, address.port)?;
+        if !self.host.socket().can_reach(&address) {
+            return None;
+        }
         let channels = if channels == 0 {
             MAX_CHANNELS
         } else {
@@ -409,8 +408,14 @@ impl EnetHost {
     ) -> io::Result<Option<Event>> {
         let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
         loop {
-            if let Some(ev) = self.host.service()? {
-                return Ok(Some(convert(ev)));
+            let ev = self.host.service()?.map(convert);
+            #[cfg(feature = "dtls")]
+            self.dtls_sync_peers(matches!(
+                ev,
+                Some(Event::Connect { .. } | Event::Disconnect { .. })
+            ));
+            if ev.is_some() {
+                return Ok(ev);
             }
             if Instant::now() >= deadline {
                 return Ok(None);
@@ -421,7 +426,7 @@ impl EnetHost {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             let ms = left.as_micros().div_ceil(1000) as i64;
-            match self.readiness.wait_sync_until(ms, interrupted) {
+            match self.readiness().wait_sync_until(ms, interrupted) {
                 // Readable, or an error the next pass reports.
                 OK | FAILED => {}
                 // ERR_TIMEOUT; ERR_SKIP (interrupted).
@@ -469,10 +474,7 @@ impl EnetHost {
     /// Godot's `ENetConnection.socket_send(address, port, packet)`: one raw datagram through
     /// the host's socket, outside ENet. Ok(false): the OS buffer was full and it was dropped.
     pub fn socket_send(&mut self, address: EnetAddress, data: &[u8]) -> io::Result<bool> {
-        self.host
-            .socket()
-            .sock
-            .try_send_to(data, &address.ip, address.port)
+        self.host.socket_mut().send_raw(&address, data)
     }
 
     // ----- peers -----
@@ -660,7 +662,7 @@ impl EnetHost {
 
     /// The socket's local port.
     pub fn local_port(&self) -> u16 {
-        self.host.socket().sock.local_port()
+        self.host.socket().local_port()
     }
 
     /// Traffic and drop counters.
@@ -683,15 +685,16 @@ impl EnetHost {
     }
 
     /// The socket's readiness (the engine's reactor waits and watchers), for a binding that
-    /// waits for datagrams off the calling thread and then calls `service(0)`.
+    /// waits for datagrams off the calling thread and then calls `service(0)`. DTLS setup
+    /// replaces the socket: the old readiness is closed then, read this again.
     pub fn readiness(&self) -> &Arc<Readiness> {
-        &self.readiness
+        self.host.socket().readiness()
     }
 
     /// The OS handle, for a binding that watches it on its own event loop. Valid while the host
-    /// lives.
+    /// lives and until a DTLS setup replaces the socket (read it again after one).
     pub fn raw_socket(&self) -> RawSocket {
-        self.host.socket().sock.raw_socket()
+        self.host.socket().raw_socket()
     }
 
     /// Datagrams read from the OS and not yet handed to ENet: when non-zero, `service(0)` has

@@ -12,10 +12,15 @@
 //!   readiness on the calling thread (a binding's worker), never by spinning;
 //! - Godot's shapes: addresses in Godot's 16-byte form ([`EnetAddress`]), packet flags and peer
 //!   states with Godot's numbers, peer statistics, Godot's compression modes
-//!   ([`EnetHost::compress_mode`]) and a [`Compressor`] hook.
+//!   ([`EnetHost::compress_mode`]) and a [`Compressor`] hook;
+//! - with the `dtls` feature (default), ENet over DTLS as Godot's `dtls_server_setup` /
+//!   `dtls_client_setup` do it (`dtls_transport.rs`; the README says what differs).
 
 mod address;
 mod compression;
+mod dtls_host;
+#[cfg(feature = "dtls")]
+mod dtls_transport;
 mod host;
 mod socket;
 
@@ -25,3 +30,10 @@ pub use host::{
     Compressor, EnetHost, Event, HostConfig, HostCounters, Packet, PacketFlags, PeerId, PeerState,
     PeerStats, SendError, DEFAULT_RECV_QUEUE_BYTES, MAX_CHANNELS, MAX_PEERS, MTU_MAX,
 };
+
+/// ENet over DTLS (feature `dtls`): Godot's `dtls_server_setup` / `dtls_client_setup`.
+#[cfg(feature = "dtls")]
+pub use dtls_transport::{DtlsCounters, SESSION_BIND_TIMEOUT};
+/// The DTLS crate's options and identity types, for `dtls_*_setup` callers.
+#[cfg(feature = "dtls")]
+pub use godot_udp_dtls::{ClientOptions, CryptoKey, ServerOptions, X509Certificate};

@@ -11,8 +11,8 @@
  *   gets its datagrams when its UDPServer routes them: keep that server in event mode too (a
  *   `'connection'` listener or `for await`), or call its `poll()`.
  */
-import type { EventEmitter } from "node:events";
 import { GodotError } from "../errors.js";
+import { ListenerDemand } from "../listener-demand.js";
 import { native, type NativeDtlsPeer, type NativeDtlsServer, type NativePeer } from "../native.js";
 import { PacketPeer, type TakenPacket } from "../packet-peer.js";
 import { PacketPeerUDP, nativePeerOf } from "../packet-peer-udp.js";
@@ -112,9 +112,10 @@ export class PacketPeerDTLS
     this.#afterProgress(this.#native.receive(this.#udpNative, data) as DTLSStatus);
   };
   readonly #onUdpClose = (): void => this.poll();
-  readonly #onListenersChanged = (event: string | symbol): void => {
-    if (event === "packet" || event === "status") queueMicrotask(() => this.#syncEvents());
-  };
+  // Deferred: Node emits 'newListener' before the listener is counted.
+  readonly #listeners = new ListenerDemand(this, ["packet", "status"], () =>
+    queueMicrotask(() => this.#syncEvents()),
+  );
 
   static {
     acceptImpl = (session, server, udp, handshakeTimeoutMs) => {
@@ -126,10 +127,6 @@ export class PacketPeerDTLS
     };
   }
 
-  constructor() {
-    super();
-    this.#installListenerHooks();
-  }
 
   // ---------------------------------------------------------------------------------------------
   // Godot API
@@ -298,19 +295,9 @@ export class PacketPeerDTLS
     if (eventName === undefined) super.removeAllListeners();
     else super.removeAllListeners(eventName as keyof PacketPeerDTLSEvents);
     // Removing every listener also removes the hooks that follow listeners.
-    this.#installListenerHooks();
+    this.#listeners.install();
     this.#syncEvents();
     return this;
-  }
-
-  #installListenerHooks(): void {
-    const emitter = this as unknown as EventEmitter;
-    if (!emitter.listeners("newListener").includes(this.#onListenersChanged)) {
-      emitter.on("newListener", this.#onListenersChanged);
-    }
-    if (!emitter.listeners("removeListener").includes(this.#onListenersChanged)) {
-      emitter.on("removeListener", this.#onListenersChanged);
-    }
   }
 
   protected override takePacketForVar(): TakenPacket {

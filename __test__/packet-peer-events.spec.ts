@@ -570,3 +570,40 @@ test("a throwing 'packet' listener surfaces as an uncaught exception and deliver
   t.is(await withDeadline(exited, "the child exits after the second packet", 15_000), 0);
   t.deepEqual(lines.slice(1).sort(), ["got after", "uncaught listener failed"]);
 });
+
+test("a throwing 'packet' listener with a wait() pending: the wait settles and delivery continues", async (t) => {
+  // The listener's exception ends the native readiness callback, so the binding never sees its
+  // "re-arm" answer; the watch must still be re-armed, or the wait and later packets hang.
+  const { child, lines, exited } = runChild(`
+    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
+    const peer = new PacketPeerUDP();
+    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
+    process.on("uncaughtException", (err) => console.log("uncaught " + err.message));
+    const waitAgain = () => peer.wait({ timeout: 10000 }).then((code) => {
+      console.log("wait " + code);
+      if (peer.isBound()) waitAgain();
+    });
+    waitAgain();
+    peer.on("packet", (data) => {
+      const text = data.toString();
+      if (text === "throw") throw new Error("listener failed");
+      console.log("got " + text);
+      peer.close();
+    });
+    console.log("ready " + peer.getLocalPort());
+  `);
+  t.teardown(() => child.kill());
+  await withDeadline(until(() => lines.length > 0, "ready line", 15_000), "child ready", 15_000);
+  const { peer } = boundPeer(t);
+  peer.setDestAddress("127.0.0.1", Number(lines[0]!.split(" ")[1]));
+  peer.putPacket(Buffer.from("throw"));
+  await withDeadline(
+    until(() => lines.includes("uncaught listener failed"), "the exception", 15_000),
+    "the listener's exception",
+    15_000,
+  );
+  peer.putPacket(Buffer.from("after"));
+  t.is(await withDeadline(exited, "the child exits after the second packet", 15_000), 0);
+  t.true(lines.includes("got after"), lines.join(" | "));
+  t.true(lines.includes("wait 0"), lines.join(" | "));
+});

@@ -247,6 +247,100 @@ export interface NativeDtlsServer {
   stats(): NativeDtlsServerStats;
 }
 
+/** A host's traffic and drop counters (crates/enet `HostCounters`), cumulative. */
+export interface NativeEnetCounters {
+  datagramsReceived: number;
+  bytesReceived: number;
+  datagramsSent: number;
+  bytesSent: number;
+  /** Refused by the full receive queue between the socket and ENet. */
+  datagramsDropped: number;
+  bytesDropped: number;
+  /** Dropped by the kernel (Linux SO_RXQ_OVFL; 0 elsewhere). */
+  osDropped: number;
+  /** Longer than ENet's 4096-byte maximum. */
+  oversized: number;
+  /** Handed to ENet and refused by it (garbage, unknown peers, bad commands, failed decompression). */
+  rejected: number;
+  sendWouldBlock: number;
+  sendErrors: number;
+}
+
+/** Numbers `NativeEnetHost.service` writes per event: `[type, handle, data, channel, flags, isNew]`. */
+export const ENET_EVENT_WORDS = 6;
+
+/**
+ * Godot's ENetConnection over crates/enet `EnetHost`, with ENetPacketPeer's operations addressed
+ * by peer handle. A handle (>= 0) names one attachment of a JS peer to an ENet peer slot; once the
+ * peer is gone (DISCONNECT event, `peerDisconnect(.., 2)`, `peerReset`, `destroy`) it is stale for
+ * good, even when ENet reuses the slot: peer calls on it return ERR_UNCONFIGURED / 0 / "".
+ */
+export interface NativeEnetHost {
+  /** Godot `create_host_bound` with its checks and codes (ERR_ALREADY_IN_USE when a host exists). */
+  createHostBound(
+    bindAddress: string,
+    port: number,
+    maxPeers: number,
+    maxChannels: number,
+    inBandwidth: number,
+    outBandwidth: number,
+  ): number;
+  createHost(maxPeers: number, maxChannels: number, inBandwidth: number, outBandwidth: number): number;
+  isActive(): boolean;
+  /** Idempotent; every handle goes stale; a watch ends with one last asynchronous ERR_UNCONFIGURED call. */
+  destroy(): void;
+  /** Godot `connect_to_host` without its "already has peers" check: the new handle, or -1. */
+  connectToHost(address: string, port: number, channels: number, data: number): number;
+  /**
+   * One ENet pass that never blocks (`service(0)`). Writes ENET_EVENT_WORDS numbers into `out`:
+   * the Godot event type (-1 ERROR, 0 NONE, 1 CONNECT, 2 DISCONNECT, 3 RECEIVE), the peer handle
+   * (-1 for none), the event data (CONNECT/DISCONNECT), the channel and packet flags (RECEIVE),
+   * and 1 when the handle was attached by this event (an incoming connection). Returns the
+   * received packet for RECEIVE, else null. A DISCONNECT makes its handle stale.
+   */
+  service(out: Float64Array): Buffer | null;
+  /** Datagrams read from the OS not yet handed to ENet: `service` has work without readability. */
+  queuedDatagrams(): number;
+  flush(): void;
+  /** Godot's `CompressionMode` number; others change nothing. */
+  compress(mode: number): void;
+  bandwidthLimit(inBandwidth: number, outBandwidth: number): void;
+  channelLimit(limit: number): void;
+  /** OK, or the code of the check Godot fails with an error message (the facade returns void). */
+  broadcast(channel: number, packet: Uint8Array, flags: number): number;
+  popStatistic(statistic: number): number;
+  getMaxChannels(): number;
+  getLocalPort(): number;
+  /** OK, ERR_UNCONFIGURED, ERR_INVALID_PARAMETER (port, address) or FAILED (not sent). */
+  socketSend(address: string, port: number, packet: Uint8Array): number;
+  /** ENet over DTLS is not built yet: ERR_UNCONFIGURED without a host, else ERR_UNAVAILABLE. */
+  dtlsUnavailable(): number;
+  counters(): NativeEnetCounters;
+  peerIsActive(handle: number): boolean;
+  /** Godot `ENetPacketPeer.send` (`_send`): OK, ERR_UNCONFIGURED, ERR_INVALID_PARAMETER or FAILED. */
+  peerSend(handle: number, channel: number, packet: Uint8Array, flags: number): number;
+  /** `mode` 0 `peer_disconnect`, 1 `peer_disconnect_later`, 2 `peer_disconnect_now` (stale after). */
+  peerDisconnect(handle: number, data: number, mode: number): number;
+  /** Stale after. */
+  peerReset(handle: number): number;
+  peerPing(handle: number): number;
+  peerPingInterval(handle: number, ms: number): number;
+  /** ERR_INVALID_PARAMETER unless limit <= min <= max. */
+  peerSetTimeout(handle: number, limit: number, min: number, max: number): number;
+  peerThrottleConfigure(handle: number, interval: number, acceleration: number, deceleration: number): number;
+  peerAddress(handle: number): string;
+  peerPort(handle: number): number;
+  peerState(handle: number): number;
+  peerChannels(handle: number): number;
+  peerStatistic(handle: number, statistic: number): number;
+  /** Event mode on the host's socket, as `NativePeer.watch`. */
+  watch(onReadable: (status: number) => unknown): number;
+  rearm(): void;
+  unwatch(): void;
+  ref(): void;
+  unref(): void;
+}
+
 export interface NativeBinding {
   NativePeer: new () => NativePeer;
   NativeServer: new () => NativeServer;
@@ -266,6 +360,7 @@ export interface NativeBinding {
   };
   NativeDtlsPeer: new () => NativeDtlsPeer;
   NativeDtlsServer: new () => NativeDtlsServer;
+  NativeEnetHost: new () => NativeEnetHost;
 }
 
 /**

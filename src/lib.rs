@@ -7,6 +7,10 @@ mod convert;
 mod crypto;
 #[cfg(feature = "dtls")]
 mod dtls;
+#[cfg(feature = "enet")]
+mod enet;
+#[cfg(feature = "enet")]
+mod enet_peer;
 mod peer;
 mod server;
 mod uv;

@@ -46,3 +46,16 @@ export {
   type PacketPeerDTLSStats,
   type DTLSServerStats,
 } from "./dtls/index.js";
+export {
+  ENetConnection,
+  ENetPacketPeer,
+  ENetEventType,
+  ENetCompressionMode,
+  ENetHostStatistic,
+  ENetPeerState,
+  ENetPeerStatistic,
+  type ENetConnectionEvent,
+  type ENetConnectionEvents,
+  type ENetConnectionStats,
+  type ENetServiceResult,
+} from "./enet/index.js";

@@ -2,11 +2,14 @@
 // JS thread, events and for-await that service the host on their own, and destroy() settling
 // every waiter and iterator.
 import test from "ava";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { join } from "node:path";
 import { GodotError } from "../src-ts/errors.js";
 import { ENetConnection, type ENetServiceResult } from "../src-ts/enet/enet-connection.js";
 import { type ENetConnectionEvent } from "../src-ts/enet/enet-driver.js";
 import { ENetPacketPeer } from "../src-ts/enet/enet-packet-peer.js";
+import { collectLines, exitOf } from "./child-output.js";
 import { bound, connectedPair, host } from "./enet-helpers.js";
 
 const { EVENT_CONNECT, EVENT_NONE, EVENT_RECEIVE, EVENT_DISCONNECT } = ENetConnection;
@@ -137,4 +140,30 @@ test("for await: iterating a server yields connect, receive (with packet and fla
   await within(5000, consume);
   t.deepEqual(events, ["receive x 1 1", "disconnect 3"]);
   client.removeAllListeners();
+});
+
+test("liveness: a listened connection keeps the process alive until destroy(), and not after unref()", async (t) => {
+  const script = (unref: boolean): string => `
+    const { ENetConnection } = require(${JSON.stringify(join(__dirname, "..", "src-ts", "enet", "enet-connection.ts"))});
+    const c = new ENetConnection();
+    c.createHostBound("127.0.0.1", 0);
+    c.on("receive", () => {});
+    ${unref ? "c.unref();" : "setTimeout(() => { console.log('still alive'); c.destroy(); }, 300).unref();"}
+  `;
+  const run = async (unref: boolean): Promise<[number | null, string[], number]> => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ["--import=tsx", "-e", script(unref)], { stdio: ["ignore", "pipe", "inherit"] });
+    const lines = collectLines(child.stdout);
+    const killer = setTimeout(() => child.kill(), 10_000);
+    const code = await exitOf(child);
+    clearTimeout(killer);
+    return [code, lines, Date.now() - started];
+  };
+  // The timer is unref'd: only the listened connection can keep the child alive for it.
+  const [unrefCode, unrefLines] = await run(true);
+  t.is(unrefCode, 0, "exits on its own with an unref'd listened connection");
+  t.deepEqual(unrefLines, []);
+  const [code, lines] = await run(false);
+  t.is(code, 0);
+  t.deepEqual(lines, ["still alive"], "the listened connection kept it alive until destroy()");
 });

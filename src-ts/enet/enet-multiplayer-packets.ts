@@ -1,7 +1,7 @@
 /**
  * ENetMultiplayerPeer's packets: how a transfer mode and channel map to ENet's channel and flags
- * (both ways, as `modules/enet/enet_multiplayer_peer.cpp` maps them), and the bounded queue of
- * received packets that `getPacket()` reads.
+ * (both ways, as `modules/enet/enet_multiplayer_peer.cpp` maps them), the bounded queue of
+ * received packets that `getPacket()` reads, and the counters of what was refused or dropped.
  */
 import { GodotError } from "../errors.js";
 import type { TakenPacket } from "../packet-peer.js";
@@ -113,4 +113,31 @@ export class IncomingQueue {
     this.#head = 0;
     this.#bytes = 0;
   }
+}
+
+/** What this class refused or dropped (cumulative; an extension, Godot prints errors instead). */
+export interface ENetMultiplayerPeerStats {
+  /** CONNECTs reset because the id was < 2 or above 2^31 - 1 (Godot admits those as negative ids). */
+  refusedInvalidId: number;
+  /** CONNECTs reset because a connected peer already had that id. */
+  refusedDuplicateId: number;
+  /** CONNECTs reset while refusing new connections (and every CONNECT a mesh host got). */
+  refusedNewConnection: number;
+  /** Packets from an ENet peer that is not (or no longer) a connected peer here. */
+  droppedUnknownPeer: number;
+  /** Packets dropped because `MAX_INCOMING_PACKETS` / `MAX_INCOMING_BYTES` were reached. */
+  droppedQueueFull: number;
+  /** `putPacket` sends ENet refused (e.g. a channel beyond the connection's); Godot returns OK then too. */
+  sendFailed: number;
+}
+
+export function newStats(): ENetMultiplayerPeerStats {
+  return {
+    refusedInvalidId: 0,
+    refusedDuplicateId: 0,
+    refusedNewConnection: 0,
+    droppedUnknownPeer: 0,
+    droppedQueueFull: 0,
+    sendFailed: 0,
+  };
 }

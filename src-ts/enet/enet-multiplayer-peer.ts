@@ -1,24 +1,12 @@
 /**
  * Godot's `ENetMultiplayerPeer` (`modules/enet/enet_multiplayer_peer.cpp/.h`, Godot 4.2+): the
  * MultiplayerPeer that SceneMultiplayer drives over ENet, as server (id 1), client, or mesh.
- *
- * On the wire, as Godot:
- * - a client connects with its random unique id (2..2^31-1) as the 32-bit CONNECT data and asks
- *   for `channelCount + 2` channels (0: ENet's maximum, 255);
- * - the server admits a CONNECT only with an id >= 2 that no connected peer has; anything else
- *   (and every CONNECT while refusing new connections) is `reset()`: nothing is sent back, the
- *   refused client thinks it is connected until its ENet timeout;
- * - packets are the caller's bytes as they are (no header of this class: SceneMultiplayer's
- *   framing is all there is; this class sends nothing of its own);
- * - channel 0 is reliable (`FLAG_RELIABLE`), channel 1 carries both unreliable modes
- *   (`UNSEQUENCED | UNRELIABLE_FRAGMENT` for UNRELIABLE, `UNRELIABLE_FRAGMENT` for
- *   UNRELIABLE_ORDERED); `transferChannel` n > 0 sends on ENet channel n + 1 with the mode's flags;
- * - a received packet's mode comes from its ENet flags (RELIABLE, else UNSEQUENCED, else
- *   UNRELIABLE_ORDERED), its channel is ENet's channel - 1 from channel 2 on, else 0.
+ * Its wire (ids in CONNECT data, refusals by reset, system channels, flags) is in
+ * docs/enet-multiplayer.md and enet-multiplayer-packets.ts; it sends nothing of its own.
  *
  * Driven Godot's way: call `poll()` (or `SceneMultiplayer.poll()`) regularly; the peer events are
- * emitted from inside it. The hosts are serviced with `service(0)` only: do not attach event
- * listeners to `getHost()`, they would take the events this class needs.
+ * emitted from inside it. The hosts are serviced with `service(0)` only: event listeners on
+ * `getHost()` would take the events this class needs.
  */
 import { isIP } from "node:net";
 import { GodotError } from "../errors.js";
@@ -33,7 +21,16 @@ import {
 } from "../multiplayer/multiplayer-peer.js";
 import { ENetConnection } from "./enet-connection.js";
 import { ENetPacketPeer } from "./enet-packet-peer.js";
-import { IncomingQueue, modeOf, routeOf, SYSCH_MAX, userChannelOf, type Incoming } from "./enet-multiplayer-packets.js";
+import {
+  IncomingQueue,
+  modeOf,
+  newStats,
+  routeOf,
+  SYSCH_MAX,
+  userChannelOf,
+  type ENetMultiplayerPeerStats,
+  type Incoming,
+} from "./enet-multiplayer-packets.js";
 
 /** Most events taken from one host in one `poll()` (Godot takes all; a flood must not stall Node). */
 export const MAX_EVENTS_PER_POLL = 4096;
@@ -46,22 +43,6 @@ enum Mode {
   SERVER,
   CLIENT,
   MESH,
-}
-
-/** What this class refused or dropped (cumulative; an extension, Godot prints errors instead). */
-export interface ENetMultiplayerPeerStats {
-  /** CONNECTs reset because the id was < 2 or above 2^31 - 1 (Godot admits those as negative ids). */
-  refusedInvalidId: number;
-  /** CONNECTs reset because a connected peer already had that id. */
-  refusedDuplicateId: number;
-  /** CONNECTs reset while refusing new connections (and every CONNECT a mesh host got). */
-  refusedNewConnection: number;
-  /** Packets from an ENet peer that is not (or no longer) a connected peer here. */
-  droppedUnknownPeer: number;
-  /** Packets dropped because `MAX_INCOMING_PACKETS` / `MAX_INCOMING_BYTES` were reached. */
-  droppedQueueFull: number;
-  /** `putPacket` sends ENet refused (e.g. a channel beyond the connection's); Godot returns OK then too. */
-  sendFailed: number;
 }
 
 export class ENetMultiplayerPeer extends MultiplayerPeer<MultiplayerPeerEvents> {
@@ -78,14 +59,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer<MultiplayerPeerEvents> 
   readonly #incoming = new IncomingQueue();
   #lastError = GodotError.OK;
   #bindIp = "*";
-  readonly #stats: ENetMultiplayerPeerStats = {
-    refusedInvalidId: 0,
-    refusedDuplicateId: 0,
-    refusedNewConnection: 0,
-    droppedUnknownPeer: 0,
-    droppedQueueFull: 0,
-    sendFailed: 0,
-  };
+  readonly #stats = newStats();
 
   // ---------------------------------------------------------------------------------------------
   // Creating
@@ -101,11 +75,7 @@ export class ENetMultiplayerPeer extends MultiplayerPeer<MultiplayerPeerEvents> 
    * `maxChannels + 2` as Godot's documentation means.
    */
   createServer(port: number, maxClients = 32, maxChannels = 0, inBandwidth = 0, outBandwidth = 0): GodotError {
-    checkInteger(port, "port");
-    checkInteger(maxClients, "maxClients");
-    checkInteger(maxChannels, "maxChannels");
-    checkInteger(inBandwidth, "inBandwidth");
-    checkInteger(outBandwidth, "outBandwidth");
+    checkIntegers({ port, maxClients, maxChannels, inBandwidth, outBandwidth });
     if (this.#active()) return GodotError.ERR_ALREADY_IN_USE;
     this.setRefuseNewConnections(false);
     const host = new ENetConnection();
@@ -126,20 +96,9 @@ export class ENetMultiplayerPeer extends MultiplayerPeer<MultiplayerPeerEvents> 
    * `'peerConnected'` 1 from `poll()`). `ERR_ALREADY_IN_USE` when active, the host's error when
    * it cannot be made, `ERR_CANT_CREATE` when the connection cannot start (bad address or port).
    */
-  createClient(
-    address: string,
-    port: number,
-    channelCount = 0,
-    inBandwidth = 0,
-    outBandwidth = 0,
-    localPort = 0,
-  ): GodotError {
+  createClient(address: string, port: number, channelCount = 0, inBandwidth = 0, outBandwidth = 0, localPort = 0): GodotError {
     checkString(address, "address");
-    checkInteger(port, "port");
-    checkInteger(channelCount, "channelCount");
-    checkInteger(inBandwidth, "inBandwidth");
-    checkInteger(outBandwidth, "outBandwidth");
-    checkInteger(localPort, "localPort");
+    checkIntegers({ port, channelCount, inBandwidth, outBandwidth, localPort });
     if (this.#active()) return GodotError.ERR_ALREADY_IN_USE;
     this.setRefuseNewConnections(false);
     const host = new ENetConnection();
@@ -564,4 +523,8 @@ export class ENetMultiplayerPeer extends MultiplayerPeer<MultiplayerPeerEvents> 
     this.#hosts.delete(id);
     host.destroy();
   }
+}
+
+function checkIntegers(values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) checkInteger(value, name);
 }

@@ -43,7 +43,9 @@ test("service(100) with nothing to do: a Promise of EVENT_NONE after ~100 ms; th
   t.deepEqual(result, [EVENT_NONE, null, 0, 0]);
   t.true(took >= 95, `waited ${took.toFixed(0)} ms`);
   t.true(took < 1500, `waited ${took.toFixed(0)} ms`);
-  t.is(immediates, 5, "setImmediate callbacks ran during the wait");
+  // At least the first: under load (tests of this file run concurrently) the loop may reach the
+  // wait's expiry before the whole chain ran, but never before its first check phase.
+  t.true(immediates >= 1, "setImmediate callbacks ran during the wait");
   t.is(timers, 1, "a 20 ms timer fired during the wait");
   t.true(Array.isArray(c.service(0)), "service(0) stays synchronous");
 });

@@ -101,7 +101,9 @@ test("both entries export the same names, with type declarations", async (t) => 
   t.is(code, 0, stderr);
   const { esm, cjs } = JSON.parse(stdout) as { esm: string[]; cjs: string[] };
   t.deepEqual(esm, cjs);
-  for (const name of ["PacketPeerUDP", "PacketPeer", "GodotError", "errorName", "UDPSocketError"]) {
+  const classes = ["PacketPeerUDP", "PacketPeer", "GodotError", "errorName", "UDPSocketError", "PacketPeerDTLS"];
+  const multiplayer = ["ENetConnection", "ENetPacketPeer", "ENetMultiplayerPeer", "SceneMultiplayer", "MultiplayerPeer"];
+  for (const name of [...classes, ...multiplayer]) {
     t.true(esm.includes(name), name);
   }
   t.false(esm.includes("wrapNativePeer"), "server internals stay private");

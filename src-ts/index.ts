@@ -58,4 +58,21 @@ export {
   type ENetConnectionEvents,
   type ENetConnectionStats,
   type ENetServiceResult,
+  ENetMultiplayerPeer,
+  type ENetMultiplayerPeerStats,
 } from "./enet/index.js";
+export {
+  MultiplayerPeer,
+  OfflineMultiplayerPeer,
+  SceneMultiplayer,
+  TransferMode,
+  ConnectionStatus,
+  TARGET_PEER_BROADCAST,
+  TARGET_PEER_SERVER,
+  type AnyMultiplayerPeer,
+  type AuthCallback,
+  type MultiplayerPeerEvents,
+  type SceneMultiplayerEvents,
+  type SceneMultiplayerOptions,
+  type SceneMultiplayerStats,
+} from "./multiplayer/index.js";

@@ -16,3 +16,5 @@ export {
   MAX_QUEUED_PACKETS,
   MAX_QUEUED_BYTES,
 } from "./enet-packet-peer.js";
+export { ENetMultiplayerPeer } from "./enet-multiplayer-peer.js";
+export { type ENetMultiplayerPeerStats } from "./enet-multiplayer-packets.js";

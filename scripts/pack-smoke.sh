@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packaging check: `npm pack` the package and the linux-x64-gnu platform package, install both into
 # an empty directory with no Rust toolchain on PATH, and send + receive a packet there from both
-# CommonJS and ESM, and run a DTLS echo (examples/dtls-echo.mjs) there. Also checks that the addon
+# CommonJS and ESM, and run a DTLS echo (examples/dtls-echo.mjs) and the ENet server's self-test
+# (examples/enet-server.mjs) there. Also checks that the addon
 # does not load OpenSSL dynamically (its vendored OpenSSL is linked in). Needs a prior
 # `npm run build` (native addon and dist/).
 set -euo pipefail
@@ -84,4 +85,13 @@ dtls_out="$(env PATH="$clean_path" timeout 60 node dtls-echo.mjs 2>&1)" || {
 }
 while IFS= read -r line; do echo "dtls: $line"; done <<<"$dtls_out"
 grep -q '^client got' <<<"$dtls_out" || { echo "pack-smoke: the DTLS echo got no answer" >&2; exit 1; }
+# ENet through the installed addon: the ENet server example with its two in-process clients.
+cp "$root/examples/enet-server.mjs" enet-server.mjs
+enet_out="$(env PATH="$clean_path" timeout 60 node enet-server.mjs --self-test 2>&1)" || {
+  echo "$enet_out" >&2
+  echo "pack-smoke: the ENet self-test failed" >&2
+  exit 1
+}
+while IFS= read -r line; do echo "enet: $line"; done <<<"$enet_out"
+grep -q 'hi, via the server' <<<"$enet_out" || { echo "pack-smoke: the ENet relay got nothing" >&2; exit 1; }
 echo "pack-smoke: OK (installed from tarballs with no Rust toolchain on PATH)"

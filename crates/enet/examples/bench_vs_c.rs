@@ -1,38 +1,68 @@
 //! ENet host to host on 127.0.0.1, ours (rusty_enet on the engine's socket) beside upstream C
-//! ENet (crates/enet/c-enet), same process, same run: messages per second and CPU per message,
-//! reliable and unreliable. One client host and one server host, each on its own thread; the
-//! client queues `--batch` messages, services once, and repeats until `--count` are queued,
-//! then services until the server has them all (reliable) or has seen nothing for 300 ms
-//! (unreliable, which ENet and the kernel may drop). Both sides copy each received message out
-//! (the C shim does; ours does it too, as a binding hands bytes to JavaScript).
+//! ENet (crates/enet/c-enet), same process, same run, interleaved (C, ours, C, ours, ...):
+//! delivered messages per second, loss, and CPU per message. One client host and one server
+//! host, each on its own thread; messages go client to server on channel 0 and carry a
+//! little-endian u32 sequence number in their first 4 bytes, which the server reads.
+//!
+//! - **reliable**: the client queues `--batch` messages, services once, and repeats until
+//!   `--count` are queued, then services until the server has them all. ENet's own reliable
+//!   window paces it.
+//! - **unreliable, windowed**: unreliable messages have no flow control, and unpaced they only
+//!   measure overload (the kernel drops most of them). So the server reports progress (the
+//!   highest sequence number seen + 1) in a reliable message on channel 1 every `--ack-every`
+//!   messages, and the client keeps at most `--window` messages beyond the last report in
+//!   flight, queueing up to `--batch` at a time. A message lost on the way does not stall the
+//!   window (later ones move the highest sequence number past it). The server stops when it has
+//!   seen the last sequence number or nothing for 300 ms after the client finished.
+//! - **unreliable, unpaced** (`--unpaced`): the old overload row, for reference.
+//!
+//! Both sides copy each received message out (the C shim does; ours does it too, as a binding
+//! hands bytes to JavaScript). CPU is each thread's own run time (/proc/thread-self/schedstat,
+//! Linux; "n/a" elsewhere) from the connection to its end; messages/s is what the server
+//! received over the time from its first to its last message. CPU per sent message divides by
+//! what the client queued, per delivered message by what the server received; they differ only
+//! when messages were lost. Medians over `--runs` runs; ratios ours/C of the medians.
 //!
 //!   cargo run --release -p godot-udp-enet --example bench_vs_c -- [--count N] [--size B]
-//!     [--batch N] [--runs N]
-//!
-//! CPU is the thread's own run time (/proc/thread-self/schedstat, Linux; "n/a" elsewhere).
+//!     [--batch N] [--window N] [--ack-every N] [--runs N] [--unpaced] [--only ours|c]
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use godot_udp_enet::{EnetAddress, EnetHost, Event, HostConfig, PacketFlags};
+use godot_udp_enet::{EnetAddress, EnetHost, Event, HostConfig, PacketFlags, PeerId};
 use godot_udp_enet_c::{CEvent, CHost, FLAG_RELIABLE};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Reliable,
+    Windowed,
+    Unpaced,
+}
 
 #[derive(Clone, Copy)]
 struct Opts {
     count: u64,
     size: usize,
     batch: u64,
-    reliable: bool,
+    window: u64,
+    ack_every: u64,
+    mode: Mode,
 }
 
-/// What a side measured: messages handled, its CPU time, its wall time.
+/// What one run measured.
 #[derive(Clone, Copy, Default)]
-struct Side {
-    messages: u64,
-    cpu: Option<Duration>,
+struct Run {
+    sent: u64,
+    delivered: u64,
+    /// Server time from its first to its last message.
     wall: Duration,
+    client_cpu: Option<Duration>,
+    server_cpu: Option<Duration>,
+    /// Times the client's window was full and no report came for 500 ms (then it moved on).
+    stalls: u64,
 }
 
 fn thread_cpu() -> Option<Duration> {
@@ -45,189 +75,283 @@ fn cpu_since(start: Option<Duration>) -> Option<Duration> {
     Some(thread_cpu()? - start?)
 }
 
-/// The two things a host must do for the benchmark, for C ENet and ours alike.
+/// What a host must do for the benchmark, for C ENet and ours alike.
 trait BenchHost: Send {
     fn bind_server() -> Self;
     fn client() -> Self;
     fn port(&mut self) -> u16;
     fn connect(&mut self, port: u16) -> i32;
-    /// Services until no event is left (waiting up to `wait_ms` for the first); counts
-    /// received messages; returns whether a Connect happened.
-    fn drain(&mut self, wait_ms: u32, received: &mut u64) -> bool;
-    fn send(&mut self, peer: i32, data: &[u8], reliable: bool);
+    /// Services until no event is left (waiting up to `wait_ms` for the first), handing each
+    /// received message (channel, bytes) to `on_receive`; returns the peer that connected, if
+    /// one did.
+    fn drain(&mut self, wait_ms: u32, on_receive: &mut dyn FnMut(u8, &[u8])) -> Option<i32>;
+    fn send(&mut self, peer: i32, channel: u8, data: &[u8], reliable: bool);
+}
+
+/// C ENet asks the OS for 256 KiB socket buffers (Godot's socket layer declines); ours gets the
+/// same receive buffer here so that both lose the same to the kernel.
+fn our_config() -> HostConfig {
+    HostConfig {
+        os_recv_buf_size: Some(256 * 1024),
+        ..HostConfig::default()
+    }
 }
 
 impl BenchHost for EnetHost {
     fn bind_server() -> Self {
         let cfg = HostConfig {
             max_peers: 4,
-            ..HostConfig::default()
+            ..our_config()
         };
         EnetHost::create_bound("127.0.0.1", 0, &cfg).expect("our host")
     }
     fn client() -> Self {
-        EnetHost::create_bound("127.0.0.1", 0, &HostConfig::default()).expect("our host")
+        EnetHost::create_bound("127.0.0.1", 0, &our_config()).expect("our host")
     }
     fn port(&mut self) -> u16 {
         self.local_port()
     }
     fn connect(&mut self, port: u16) -> i32 {
         let a = EnetAddress::v4(std::net::Ipv4Addr::LOCALHOST, port);
-        EnetHost::connect(self, a, 1, 0).expect("slot").0 as i32
+        EnetHost::connect(self, a, 2, 0).expect("slot").0 as i32
     }
-    fn drain(&mut self, wait_ms: u32, received: &mut u64) -> bool {
-        let mut connected = false;
+    fn drain(&mut self, wait_ms: u32, on_receive: &mut dyn FnMut(u8, &[u8])) -> Option<i32> {
+        let mut connected = None;
         let mut wait = wait_ms;
         while let Some(ev) = self.service(wait).expect("service") {
             wait = 0;
             match ev {
-                Event::Receive { packet, .. } => {
-                    std::hint::black_box(packet.data().to_vec());
-                    *received += 1;
-                }
-                Event::Connect { .. } => connected = true,
+                Event::Receive {
+                    packet, channel, ..
+                } => on_receive(channel, &packet.data().to_vec()),
+                Event::Connect { peer, .. } => connected = Some(peer.0 as i32),
                 Event::Disconnect { .. } => {}
             }
         }
         connected
     }
-    fn send(&mut self, peer: i32, data: &[u8], reliable: bool) {
+    fn send(&mut self, peer: i32, channel: u8, data: &[u8], reliable: bool) {
         let f = if reliable {
             PacketFlags::RELIABLE
         } else {
             PacketFlags::UNRELIABLE
         };
-        let _ = EnetHost::send(self, godot_udp_enet::PeerId(peer as usize), 0, data, f);
+        let _ = EnetHost::send(self, PeerId(peer as usize), channel, data, f);
     }
 }
 
 impl BenchHost for CHost {
     fn bind_server() -> Self {
-        CHost::new(Some(("127.0.0.1", 0)), 4, 1, 0, 0).expect("C host")
+        CHost::new(Some(("127.0.0.1", 0)), 4, 2, 0, 0).expect("C host")
     }
     fn client() -> Self {
-        CHost::new(Some(("127.0.0.1", 0)), 1, 1, 0, 0).expect("C host")
+        CHost::new(Some(("127.0.0.1", 0)), 1, 2, 0, 0).expect("C host")
     }
     fn port(&mut self) -> u16 {
         CHost::port(self)
     }
     fn connect(&mut self, port: u16) -> i32 {
-        CHost::connect(self, "127.0.0.1", port, 1, 0).expect("slot")
+        CHost::connect(self, "127.0.0.1", port, 2, 0).expect("slot")
     }
-    fn drain(&mut self, wait_ms: u32, received: &mut u64) -> bool {
-        let mut connected = false;
+    fn drain(&mut self, wait_ms: u32, on_receive: &mut dyn FnMut(u8, &[u8])) -> Option<i32> {
+        let mut connected = None;
         let mut wait = wait_ms;
         while let Some(ev) = self.service(wait).expect("C service") {
             wait = 0;
             match ev {
-                CEvent::Receive { data, .. } => {
-                    std::hint::black_box(data);
-                    *received += 1;
-                }
-                CEvent::Connect { .. } => connected = true,
+                // The shim copied the bytes out of ENet's packet already.
+                CEvent::Receive { data, channel, .. } => on_receive(channel, &data),
+                CEvent::Connect { peer, .. } => connected = Some(peer),
                 CEvent::Disconnect { .. } => {}
             }
         }
         connected
     }
-    fn send(&mut self, peer: i32, data: &[u8], reliable: bool) {
-        CHost::send(
-            self,
-            peer,
-            0,
-            data,
-            if reliable { FLAG_RELIABLE } else { 0 },
-        );
+    fn send(&mut self, peer: i32, channel: u8, data: &[u8], reliable: bool) {
+        let flags = if reliable { FLAG_RELIABLE } else { 0 };
+        CHost::send(self, peer, channel, data, flags);
     }
 }
 
-/// One measurement: (client, server).
-fn run<H: BenchHost + 'static>(o: Opts) -> (Side, Side) {
+fn seq_of(data: &[u8]) -> u64 {
+    data.get(..4)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
+}
+
+/// The server: counts messages on channel 0, reports progress when windowed.
+fn server<H: BenchHost>(o: Opts, port: &AtomicU16, done: &AtomicBool, cd: &AtomicBool) -> Run {
+    let mut h = H::bind_server();
+    port.store(h.port(), Ordering::SeqCst);
+    // Messages, highest sequence number + 1.
+    let (got, next) = (Cell::new(0u64), Cell::new(0u64));
+    let mut count = |ch: u8, data: &[u8]| {
+        if ch == 0 {
+            got.set(got.get() + 1);
+            next.set(next.get().max(seq_of(data) + 1));
+        }
+    };
+    // The first messages may come in the same pass as the connection, so CPU counts from here.
+    let cpu0 = thread_cpu();
+    let peer = loop {
+        if let Some(p) = h.drain(100, &mut count) {
+            break p;
+        }
+    };
+    let (mut first, mut last) = (None::<Instant>, Instant::now());
+    let mut reported = 0u64;
+    let t0 = Instant::now();
+    loop {
+        let before = got.get();
+        h.drain(1, &mut count);
+        let (got, next) = (got.get(), next.get());
+        if got > before || (got > 0 && first.is_none()) {
+            last = Instant::now();
+            first.get_or_insert(last);
+        }
+        let end = got >= o.count || next >= o.count;
+        // Every `ack_every`, and whenever a pass found nothing new (the rest of the window may
+        // have been lost: the client must not wait for a threshold that never comes).
+        let idle = got == before || end;
+        if o.mode == Mode::Windowed && (next >= reported + o.ack_every || (idle && next > reported))
+        {
+            reported = next;
+            h.send(peer, 1, &(next as u32).to_le_bytes(), true);
+        }
+        if end {
+            break;
+        }
+        // Unreliable: whatever was not delivered 300 ms after the client finished is lost.
+        let quiet = last.elapsed() > Duration::from_millis(300);
+        if quiet && (cd.load(Ordering::SeqCst) || t0.elapsed() > Duration::from_secs(60)) {
+            break;
+        }
+    }
+    let server_cpu = cpu_since(cpu0);
+    done.store(true, Ordering::SeqCst);
+    // Keep acknowledging until the client has seen everything acknowledged and stops.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !cd.load(Ordering::SeqCst) && Instant::now() < deadline {
+        h.drain(1, &mut |_, _| {});
+    }
+    Run {
+        delivered: got.get().min(o.count),
+        wall: last.duration_since(first.unwrap_or(last)),
+        server_cpu,
+        ..Run::default()
+    }
+}
+
+/// The client: queues `count` messages, reliable, windowed or unpaced.
+fn client<H: BenchHost>(o: Opts, port: &AtomicU16, done: &AtomicBool) -> Run {
+    while port.load(Ordering::SeqCst) == 0 {
+        thread::yield_now();
+    }
+    let mut h = H::client();
+    let peer = h.connect(port.load(Ordering::SeqCst));
+    while h.drain(100, &mut |_, _| {}).is_none() {}
+    let mut msg = vec![0x5Au8; o.size.max(4)];
+    let cpu0 = thread_cpu();
+    let (mut sent, mut stalls) = (0u64, 0u64);
+    let acked = Cell::new(0u64);
+    let mut progress = Instant::now();
+    let reliable = o.mode == Mode::Reliable;
+    let mut on_ack = |ch: u8, data: &[u8]| {
+        if ch == 1 {
+            acked.set(acked.get().max(seq_of(data)));
+        }
+    };
+    while sent < o.count {
+        let room = if o.mode == Mode::Windowed {
+            (acked.get() + o.window).saturating_sub(sent)
+        } else {
+            u64::MAX
+        };
+        let n = o.batch.min(o.count - sent).min(room);
+        for _ in 0..n {
+            msg[..4].copy_from_slice(&(sent as u32).to_le_bytes());
+            h.send(peer, 0, &msg, reliable);
+            sent += 1;
+        }
+        let before = acked.get();
+        h.drain(if n == 0 { 1 } else { 0 }, &mut on_ack);
+        if acked.get() > before || n > 0 {
+            progress = Instant::now();
+        } else if progress.elapsed() > Duration::from_millis(500) {
+            // The window's messages were all lost: count them so and go on.
+            stalls += 1;
+            acked.set(sent);
+            progress = Instant::now();
+        }
+    }
+    // Reliable: until the server has all (acknowledgements keep flowing); windowed: until the
+    // last report or 300 ms without one (the tail was lost); unpaced: a flush and done.
+    while o.mode != Mode::Unpaced && !done.load(Ordering::SeqCst) && acked.get() < o.count {
+        let before = acked.get();
+        h.drain(1, &mut on_ack);
+        if acked.get() > before {
+            progress = Instant::now();
+        } else if o.mode == Mode::Windowed && progress.elapsed() > Duration::from_millis(300) {
+            break;
+        }
+    }
+    let client_cpu = cpu_since(cpu0);
+    Run {
+        sent,
+        client_cpu,
+        stalls,
+        ..Run::default()
+    }
+}
+
+fn run<H: BenchHost + 'static>(o: Opts) -> Run {
     let port = Arc::new(AtomicU16::new(0));
     let done = Arc::new(AtomicBool::new(false));
     let client_done = Arc::new(AtomicBool::new(false));
     let (p, d, cd) = (port.clone(), done.clone(), client_done.clone());
-    let server = thread::spawn(move || {
-        let mut h = H::bind_server();
-        p.store(h.port(), Ordering::SeqCst);
-        let mut got = 0u64;
-        while !h.drain(100, &mut got) {}
-        let (cpu0, t0) = (thread_cpu(), Instant::now());
-        let mut last = Instant::now();
-        loop {
-            let before = got;
-            h.drain(1, &mut got);
-            if got > before {
-                last = Instant::now();
-            }
-            if got >= o.count {
-                break;
-            }
-            // Unreliable: whatever was not delivered 300 ms after the client finished is lost.
-            let quiet = last.elapsed() > Duration::from_millis(300);
-            if quiet && (cd.load(Ordering::SeqCst) || t0.elapsed() > Duration::from_secs(60)) {
-                break;
-            }
-        }
-        let wall = last.duration_since(t0);
-        let cpu = cpu_since(cpu0);
-        d.store(true, Ordering::SeqCst);
-        // Keep acknowledging until the client has seen everything acknowledged and stops.
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while !cd.load(Ordering::SeqCst) && Instant::now() < deadline {
-            h.drain(1, &mut got);
-        }
-        Side {
-            messages: got.min(o.count),
-            cpu,
-            wall,
-        }
-    });
-    let client = thread::spawn(move || {
-        while port.load(Ordering::SeqCst) == 0 {
-            thread::yield_now();
-        }
-        let mut h = H::client();
-        let peer = h.connect(port.load(Ordering::SeqCst));
-        let mut ignored = 0;
-        while !h.drain(100, &mut ignored) {}
-        let msg = vec![0x5Au8; o.size];
-        let (cpu0, t0) = (thread_cpu(), Instant::now());
-        let mut sent = 0;
-        while sent < o.count {
-            for _ in 0..o.batch.min(o.count - sent) {
-                h.send(peer, &msg, o.reliable);
-                sent += 1;
-            }
-            h.drain(0, &mut ignored);
-        }
-        // Reliable: until the server has all (acknowledgements keep flowing); unreliable: a
-        // flush and done.
-        while o.reliable && !done.load(Ordering::SeqCst) {
-            h.drain(1, &mut ignored);
-        }
-        let side = Side {
-            messages: sent,
-            cpu: cpu_since(cpu0),
-            wall: t0.elapsed(),
-        };
+    let s = thread::spawn(move || server::<H>(o, &p, &d, &cd));
+    let c = thread::spawn(move || {
+        let r = client::<H>(o, &port, &done);
         client_done.store(true, Ordering::SeqCst);
-        side
+        r
     });
-    (client.join().unwrap(), server.join().unwrap())
+    let (c, s) = (c.join().unwrap(), s.join().unwrap());
+    Run {
+        sent: c.sent,
+        client_cpu: c.client_cpu,
+        stalls: c.stalls,
+        ..s
+    }
 }
 
-fn ns_per(cpu: Option<Duration>, n: u64) -> Option<f64> {
-    cpu.map(|c| c.as_nanos() as f64 / n.max(1) as f64)
-}
+/// The figures of one run: rate, delivered %, then client/sent, server/delivered,
+/// both/sent, both/delivered in ns of CPU.
+const FIGURES: usize = 6;
 
-fn show(x: Option<f64>) -> String {
-    x.map_or("n/a".into(), |v| format!("{v:.0}"))
+fn figures(r: &Run) -> [f64; FIGURES] {
+    let ns = |c: Option<Duration>| c.map_or(f64::NAN, |c| c.as_nanos() as f64);
+    let (c, s) = (ns(r.client_cpu), ns(r.server_cpu));
+    let (sent, got) = (r.sent.max(1) as f64, r.delivered.max(1) as f64);
+    [
+        r.delivered as f64 / r.wall.as_secs_f64().max(1e-9),
+        r.delivered as f64 / sent * 100.0,
+        c / sent,
+        s / got,
+        (c + s) / sent,
+        (c + s) / got,
+    ]
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[v.len() / 2]
+    v.sort_by(|a, b| a.total_cmp(b));
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn show(v: f64) -> String {
+    if v.is_nan() {
+        "n/a".into()
+    } else {
+        format!("{v:.0}")
+    }
 }
 
 fn main() {
@@ -238,57 +362,86 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .map_or(def, |v| v.parse().expect("a number"))
     };
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1).cloned());
     let runs = arg("--runs", 3).max(1);
     let base = Opts {
-        count: arg("--count", 200_000),
-        size: arg("--size", 64) as usize,
+        count: arg("--count", 200_000).clamp(1, u32::MAX as u64 - 1),
+        size: arg("--size", 64).max(4) as usize,
         batch: arg("--batch", 1000).max(1),
-        reliable: true,
+        window: arg("--window", 1000).max(1),
+        ack_every: arg("--ack-every", 100).max(1),
+        mode: Mode::Reliable,
     };
     println!(
-        "ENet host to host on 127.0.0.1: {} x {}-byte messages, batches of {}, channel 0; median of {runs} runs (interleaved C, ours)",
-        base.count, base.size, base.batch
+        "ENet host to host on 127.0.0.1: {} x {}-byte messages, batches of {}, channel 0; \
+         unreliable windowed: at most {} in flight, a progress report every {}; \
+         median of {runs} runs (interleaved C, ours)",
+        base.count, base.size, base.batch, base.window, base.ack_every
     );
-    println!("| kind | impl | messages/s | delivered | client CPU ns/msg | server CPU ns/msg |");
-    println!("| --- | --- | ---: | ---: | ---: | ---: |");
-    for reliable in [true, false] {
-        let o = Opts { reliable, ..base };
-        let kind = if reliable { "reliable" } else { "unreliable" };
-        // [impl][metric] over runs: rate, delivered, client ns, server ns
-        let mut m: [[Vec<f64>; 4]; 2] = Default::default();
+    println!(
+        "| kind | impl | delivered msg/s | delivered | client CPU ns/sent | server CPU ns/delivered | both ns/sent | both ns/delivered | stalls |"
+    );
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let mut modes = vec![Mode::Reliable, Mode::Windowed];
+    if args.iter().any(|a| a == "--unpaced") {
+        modes.push(Mode::Unpaced);
+    }
+    for mode in modes {
+        let o = Opts { mode, ..base };
+        let kind = match mode {
+            Mode::Reliable => "reliable",
+            Mode::Windowed => "unreliable, windowed",
+            Mode::Unpaced => "unreliable, unpaced",
+        };
+        // [impl][figure] over runs.
+        let mut m: [[Vec<f64>; FIGURES]; 2] = Default::default();
+        let mut stalls = [0u64; 2];
         for _ in 0..runs {
-            for (i, (c, s)) in [run::<CHost>(o), run::<EnetHost>(o)]
-                .into_iter()
-                .enumerate()
-            {
-                let rate = s.messages as f64 / s.wall.as_secs_f64().max(1e-9);
-                m[i][0].push(rate);
-                m[i][1].push(s.messages as f64 / o.count as f64 * 100.0);
-                m[i][2].push(ns_per(c.cpu, c.messages).unwrap_or(f64::NAN));
-                m[i][3].push(ns_per(s.cpu, s.messages).unwrap_or(f64::NAN));
+            for i in 0..2 {
+                let r = match (i, only.as_deref()) {
+                    (0, Some("ours")) | (1, Some("c")) => continue,
+                    (0, _) => run::<CHost>(o),
+                    _ => run::<EnetHost>(o),
+                };
+                stalls[i] += r.stalls;
+                for (k, v) in figures(&r).into_iter().enumerate() {
+                    m[i][k].push(v);
+                }
             }
         }
-        let med: Vec<[f64; 4]> = m
+        let med: Vec<[f64; FIGURES]> = m
             .iter()
             .map(|x| std::array::from_fn(|k| median(x[k].clone())))
             .collect();
         for (i, name) in ["C ENet", "ours"].into_iter().enumerate() {
             let v = med[i];
-            let ok = |x: f64| (!x.is_nan()).then_some(x);
+            if v[0].is_nan() {
+                continue;
+            }
             println!(
-                "| {kind} | {name} | {:.0} | {:.1}% | {} | {} |",
-                v[0],
+                "| {kind} | {name} | {} | {:.1}% | {} | {} | {} | {} | {} |",
+                show(v[0]),
                 v[1],
-                show(ok(v[2])),
-                show(ok(v[3]))
+                show(v[2]),
+                show(v[3]),
+                show(v[4]),
+                show(v[5]),
+                stalls[i]
             );
         }
         let r = |k: usize| med[1][k] / med[0][k];
-        println!(
-            "| {kind} | ours/C | {:.2}x | | {:.2}x | {:.2}x |",
-            r(0),
-            r(2),
-            r(3)
-        );
+        if !r(0).is_nan() {
+            println!(
+                "| {kind} | ours/C | {:.2}x | | {:.2}x | {:.2}x | {:.2}x | {:.2}x | |",
+                r(0),
+                r(2),
+                r(3),
+                r(4),
+                r(5)
+            );
+        }
     }
 }

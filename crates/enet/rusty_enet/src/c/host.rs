@@ -35,6 +35,9 @@ pub(crate) struct ENetHost<S: Socket> {
     pub(crate) time: MaybeUninit<Box<dyn Fn() -> Duration>>,
     pub(crate) compressor: MaybeUninit<Option<Box<dyn Compressor>>>,
     pub(crate) packet_data: [[u8; PROTOCOL_MAXIMUM_MTU]; 2],
+    /// godot-udp: where an outgoing datagram's buffers are gathered for `Socket::send`
+    /// (upstream 0.4.1 gathers each into a fresh `Vec`). Zeroed with the host.
+    pub(crate) send_data: [u8; PROTOCOL_MAXIMUM_MTU],
     pub(crate) received_address: MaybeUninit<Option<S::Address>>,
     pub(crate) received_data: *mut u8,
     pub(crate) received_data_length: usize,

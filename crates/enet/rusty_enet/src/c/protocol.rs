@@ -2372,15 +2372,32 @@ unsafe fn enet_protocol_send_outgoing_commands<S: Socket>(
                             (*host).buffer_count = 2_i32 as usize;
                         }
                         (*current_peer).last_send_time = (*host).service_time;
-                        let mut conglomerate_buffer = Vec::new();
-                        conglomerate_buffer.reserve_exact((*host).buffer_count);
-                        for buffer_index in 0..(*host).buffer_count {
-                            let buffer = &(*host).buffers[buffer_index];
-                            conglomerate_buffer.extend_from_slice(super::from_raw_parts_or_empty(
-                                buffer.data,
-                                buffer.data_length,
-                            ));
-                        }
+                        // godot-udp: gathered into the host's `send_data` (a datagram never
+                        // exceeds PROTOCOL_MAXIMUM_MTU: the peer's MTU caps it); upstream built a
+                        // `Vec` per datagram, reserving `buffer_count` bytes and regrowing it.
+                        let mut oversized = Vec::new();
+                        let buffers = &(&(*host).buffers)[..(*host).buffer_count];
+                        let send_data = &mut (*host).send_data;
+                        let total: usize = buffers.iter().map(|b| b.data_length).sum();
+                        let datagram: &[u8] = if total <= send_data.len() {
+                            let mut at = 0;
+                            for buffer in buffers {
+                                let part =
+                                    super::from_raw_parts_or_empty(buffer.data, buffer.data_length);
+                                send_data[at..at + part.len()].copy_from_slice(part);
+                                at += part.len();
+                            }
+                            &send_data[..total]
+                        } else {
+                            oversized.reserve_exact(total);
+                            for buffer in buffers {
+                                oversized.extend_from_slice(super::from_raw_parts_or_empty(
+                                    buffer.data,
+                                    buffer.data_length,
+                                ));
+                            }
+                            &oversized
+                        };
                         let sent_length = (*host).socket.assume_init_mut().send(
                             (*current_peer)
                                 .address
@@ -2388,7 +2405,7 @@ unsafe fn enet_protocol_send_outgoing_commands<S: Socket>(
                                 .as_ref()
                                 .cloned()
                                 .unwrap(),
-                            &conglomerate_buffer,
+                            datagram,
                         );
                         enet_protocol_remove_sent_unreliable_commands(
                             current_peer,

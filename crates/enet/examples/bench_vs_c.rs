@@ -123,7 +123,11 @@ impl BenchHost for EnetHost {
             match ev {
                 Event::Receive {
                     packet, channel, ..
-                } => on_receive(channel, &packet.data().to_vec()),
+                } => {
+                    // Copied out, as the binding hands bytes to JavaScript (the C shim copies).
+                    let copy = std::hint::black_box(packet.data().to_vec());
+                    on_receive(channel, &copy)
+                }
                 Event::Connect { peer, .. } => connected = Some(peer.0 as i32),
                 Event::Disconnect { .. } => {}
             }

@@ -74,14 +74,16 @@ mod block_cache {
     }
 
     std::thread_local! {
-        static CACHE: RefCell<Cache> = RefCell::new(Cache {
-            free: [
-                (Layout::new::<ENetOutgoingCommand>(), Vec::new()),
-                (Layout::new::<ENetIncomingCommand>(), Vec::new()),
-                (Layout::new::<ENetAcknowledgement>(), Vec::new()),
-                (Layout::new::<ENetPacket>(), Vec::new()),
-            ],
-        });
+        static CACHE: RefCell<Cache> = const {
+            RefCell::new(Cache {
+                free: [
+                    (Layout::new::<ENetOutgoingCommand>(), Vec::new()),
+                    (Layout::new::<ENetIncomingCommand>(), Vec::new()),
+                    (Layout::new::<ENetAcknowledgement>(), Vec::new()),
+                    (Layout::new::<ENetPacket>(), Vec::new()),
+                ],
+            })
+        };
     }
 
     /// Blocks of `layout` cached on this thread (tests).

@@ -35,6 +35,10 @@ pub(crate) fn listen(ssl: &SslRef) -> Hello {
     let r = unsafe { DTLSv1_listen(ssl.as_ptr(), client) };
     // SAFETY: allocated above, not used after this.
     unsafe { BIO_ADDR_free(client) };
+    // A refused datagram (not a ClientHello) leaves errors in this thread's OpenSSL queue; left
+    // there, the next SSL call of any other session on the thread would read them through
+    // SSL_get_error as its own fatal error. Drain them (the safe wrappers do so on their errors).
+    drop(openssl::error::ErrorStack::get());
     match r {
         1 => Hello::Verified,
         0 => Hello::NotVerified,

@@ -266,6 +266,33 @@ export interface NativeEnetCounters {
   sendErrors: number;
 }
 
+/** crates/enet `DtlsCounters`: ENet over DTLS, cumulative. */
+export interface NativeEnetDtlsCounters {
+  /** Server: the DTLSServer's handshake counters (`notClientHello`: e.g. plain ENet CONNECTs). */
+  server?: NativeDtlsServerStats | null;
+  /** Server: datagrams dropped from new addresses while refusing, or for a full session queue. */
+  datagramsRefused: number;
+  /** Sessions now (server: handshaking or connected; client: 0 or 1). */
+  sessions: number;
+  /** Server: handshakes dropped because `maxPeers` sessions existed. */
+  sessionsRefused: number;
+  /** Server: sessions no ENet peer took within 8 s. */
+  sessionsTimedOut: number;
+  /** Sessions that ended (closed by the peer, failed, or their ENet peer went away). */
+  sessionsClosed: number;
+  /** Client: failed handshakes (each failed one `service`, EVENT_ERROR). */
+  handshakesFailed: number;
+  /** Client: the PacketPeerDTLS status the last failed session ended in (3 error, 4 hostname mismatch). */
+  lastFailureStatus: number;
+  /** ENet datagrams dropped for want of a connected session. */
+  sendsWithoutSession: number;
+  /** ENet datagrams dropped while the session was handshaking (ENet resends reliable ones). */
+  sendsWhileHandshaking: number;
+  sendFailures: number;
+  /** Records DTLS discarded in sessions (garbage, replays). */
+  recordsDiscarded: number;
+}
+
 /** Numbers `NativeEnetHost.service` writes per event: `[type, handle, data, channel, flags, isNew]`. */
 export const ENET_EVENT_WORDS = 6;
 
@@ -313,8 +340,27 @@ export interface NativeEnetHost {
   getLocalPort(): number;
   /** OK, ERR_UNCONFIGURED, ERR_INVALID_PARAMETER (port, address) or FAILED (not sent). */
   socketSend(address: string, port: number, packet: Uint8Array): number;
-  /** ENet over DTLS is not built yet: ERR_UNCONFIGURED without a host, else ERR_UNAVAILABLE. */
-  dtlsUnavailable(): number;
+  /**
+   * Godot `dtls_server_setup` (the facade checks the option kind): OK, ERR_UNCONFIGURED (no host),
+   * FAILED (DTLS set up already), ERR_INVALID_PARAMETER (key and certificate do not match),
+   * ERR_CANT_CREATE (the port could not be opened again). The host's socket is replaced: the watch
+   * ended without a last call (watch again). Absent in a build without DTLS (`dtlsUnavailable`).
+   */
+  dtlsServerSetup?(key: NativeCryptoKey, certificate: NativeX509Certificate): number;
+  /** Godot `dtls_client_setup`, with the client options' fields; as `dtlsServerSetup`. */
+  dtlsClientSetup?(
+    hostname: string,
+    commonNameOverride: string,
+    unsafeClient: boolean,
+    trusted?: NativeX509Certificate | null,
+  ): number;
+  /** The DTLS layer's counters; null while the host is plain. Absent without DTLS. */
+  dtlsCounters?(): NativeEnetDtlsCounters | null;
+  /** A build without DTLS: ERR_UNCONFIGURED without a host, else ERR_UNAVAILABLE. */
+  dtlsUnavailable?(): number;
+  /** Godot `refuse_new_connections`: a DTLS server takes no new address; kept by a plain host. */
+  refuseNewConnections(refuse: boolean): void;
+  isRefusingNewConnections(): boolean;
   counters(): NativeEnetCounters;
   peerIsActive(handle: number): boolean;
   /** Godot `ENetPacketPeer.send` (`_send`): OK, ERR_UNCONFIGURED, ERR_INVALID_PARAMETER or FAILED. */

@@ -10,7 +10,7 @@ use godot_udp_enet::{
 };
 use godot_udp_engine::addr::{self, IpLiteral};
 use godot_udp_engine::codes::{
-    ERR_ALREADY_IN_USE, ERR_INVALID_PARAMETER, ERR_UNAVAILABLE, ERR_UNCONFIGURED, FAILED, OK,
+    ERR_ALREADY_IN_USE, ERR_INVALID_PARAMETER, ERR_UNCONFIGURED, FAILED, OK,
 };
 use godot_udp_engine::resolve::resolve;
 use napi::bindgen_prelude::{BufferSlice, Float64ArraySlice, Function, Uint8ArraySlice};
@@ -51,7 +51,7 @@ struct Slot {
 #[napi]
 pub struct NativeEnetHost {
     // Declared first so it drops first: the poll handle leaves libuv before the socket closes.
-    watcher: JsWatcher,
+    pub(crate) watcher: JsWatcher,
     pub(crate) host: Option<EnetHost>,
     slots: Vec<Slot>,
     /// Last serial handed out; monotonic for this object's life (across destroy/create).
@@ -430,17 +430,6 @@ impl NativeEnetHost {
         }
     }
 
-    /// Godot's DTLS setup is not built yet: ERR_UNCONFIGURED without a host, else ERR_UNAVAILABLE
-    /// (what Godot returns in a build without ENet DTLS).
-    #[napi(catch_unwind)]
-    pub fn dtls_unavailable(&self) -> i32 {
-        if self.host.is_some() {
-            ERR_UNAVAILABLE
-        } else {
-            ERR_UNCONFIGURED
-        }
-    }
-
     #[napi(catch_unwind)]
     pub fn counters(&self) -> NativeEnetCounters {
         let c = self.host.as_ref().map(|h| h.counters()).unwrap_or_default();
@@ -464,11 +453,12 @@ impl NativeEnetHost {
     #[napi(catch_unwind)]
     pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> i32 {
         match self.host.as_ref() {
-            Some(h) => {
+            // Port 0: a DTLS setup could not open the address again; no socket to watch.
+            Some(h) if h.local_port() != 0 => {
                 let fd = h.raw_socket();
                 self.watcher.start(env, fd, on_readable)
             }
-            None => ERR_UNCONFIGURED,
+            _ => ERR_UNCONFIGURED,
         }
     }
 

@@ -10,6 +10,8 @@ mod dtls;
 #[cfg(feature = "enet")]
 mod enet;
 #[cfg(feature = "enet")]
+mod enet_dtls;
+#[cfg(feature = "enet")]
 mod enet_peer;
 mod peer;
 mod server;

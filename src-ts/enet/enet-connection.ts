@@ -15,8 +15,16 @@
  */
 import { EventEmitter } from "node:events";
 import { GodotError } from "../errors.js";
-import { ENET_EVENT_WORDS, native, type NativeEnetCounters, type NativeEnetHost } from "../native.js";
+import {
+  ENET_EVENT_WORDS,
+  native,
+  type NativeEnetCounters,
+  type NativeEnetDtlsCounters,
+  type NativeEnetHost,
+} from "../native.js";
+import { nativeCryptoKey } from "../dtls/crypto-key.js";
 import { TLSOptions } from "../dtls/tls-options.js";
+import { nativeCertificate } from "../dtls/x509-certificate.js";
 import { checkBoolean, checkBytes, checkInteger, checkString } from "../validate.js";
 import { ENetPacketPeer, peerInternals, type PeerLink } from "./enet-packet-peer.js";
 import { EnetDriver, type ENetConnectionEvent } from "./enet-driver.js";
@@ -61,8 +69,11 @@ export interface ENetConnectionEvents {
   error: [error: Error];
 }
 
+/** A host's DTLS layer's counters (`ENetConnection.stats().dtls`). */
+export type ENetDtlsStats = NativeEnetDtlsCounters;
+
 /** A host's counters (cumulative; an extension, Godot has `popStatistic` only). */
-export type ENetConnectionStats = NativeEnetCounters;
+export type ENetConnectionStats = NativeEnetCounters & { dtls: ENetDtlsStats | null };
 
 // Godot's event numbers as the binding writes them.
 const NONE = 0;
@@ -236,33 +247,71 @@ export class ENetConnection
   }
 
   /**
-   * Godot `dtls_server_setup`. ENet over DTLS is not built yet: `ERR_UNCONFIGURED` without a
-   * host, `ERR_INVALID_PARAMETER` for options that are not server options, else `ERR_UNAVAILABLE`
-   * (what Godot returns in a build without ENet DTLS).
+   * Godot `dtls_server_setup`: from now on every peer talks to this host inside its own DTLS
+   * session (call it right after creating the host, before anyone connects). The host's socket is
+   * reopened on the same address and port; event mode follows it. Datagrams from a new address
+   * that are not a DTLS handshake (a plain ENet client) are dropped and counted
+   * (`stats().dtls.server.notClientHello`).
+   *
+   * `ERR_UNCONFIGURED` without a host, `ERR_INVALID_PARAMETER` for null or client options (as
+   * Godot) or a key that does not match the certificate (Godot does not check), `FAILED` when DTLS
+   * is set up already, `ERR_CANT_CREATE` when the port cannot be opened again (the host then
+   * serves nothing), `ERR_UNAVAILABLE` in a build without DTLS.
    */
   dtlsServerSetup(serverOptions: TLSOptions | null): GodotError {
     checkTlsOptions(serverOptions, "serverOptions");
     if (!this.#native.isActive()) return GodotError.ERR_UNCONFIGURED;
     if (serverOptions === null || !serverOptions.isServer()) return GodotError.ERR_INVALID_PARAMETER;
-    return this.#native.dtlsUnavailable() as GodotError;
+    const setup = this.#native.dtlsServerSetup?.bind(this.#native);
+    if (setup === undefined) return this.#unavailable();
+    const key = serverOptions.getPrivateKey();
+    const certificate = serverOptions.getOwnCertificate();
+    if (key === null || certificate === null) return GodotError.ERR_INVALID_PARAMETER;
+    const plain = this.#isPlain();
+    return this.#afterSetup(plain, setup(nativeCryptoKey(key), nativeCertificate(certificate)));
   }
 
-  /** Godot `dtls_client_setup`: as `dtlsServerSetup`, for client options. */
+  /**
+   * Godot `dtls_client_setup`: the connection this host makes runs inside a DTLS session with
+   * its server, whose certificate is verified for `hostname` as `clientOptions` say (made with
+   * `TLSOptions.client(...)` or `clientUnsafe(...)`). Call it after `createHost` and before or
+   * right after `connectToHost`; the handshake starts with ENet's first datagram, so connecting
+   * takes one ENet retransmission (~0.5-1 s) longer than plain. A failed handshake (wrong name,
+   * untrusted certificate) fails that `service()` with `EVENT_ERROR`, as Godot
+   * (`stats().dtls.lastFailureStatus` says why).
+   *
+   * Codes as `dtlsServerSetup`; `clientOptions` null (the default) is `ERR_INVALID_PARAMETER`,
+   * as in Godot: pass `TLSOptions.client()` for the system's CA certificates.
+   */
   dtlsClientSetup(hostname: string, clientOptions: TLSOptions | null = null): GodotError {
     checkString(hostname, "hostname");
     checkTlsOptions(clientOptions, "clientOptions");
     if (!this.#native.isActive()) return GodotError.ERR_UNCONFIGURED;
-    const options = clientOptions ?? TLSOptions.client();
-    if (options.isServer()) return GodotError.ERR_INVALID_PARAMETER;
-    return this.#native.dtlsUnavailable() as GodotError;
+    if (clientOptions === null || clientOptions.isServer()) return GodotError.ERR_INVALID_PARAMETER;
+    const setup = this.#native.dtlsClientSetup?.bind(this.#native);
+    if (setup === undefined) return this.#unavailable();
+    const chain = clientOptions.getTrustedCaChain();
+    const plain = this.#isPlain();
+    return this.#afterSetup(
+      plain,
+      setup(
+        hostname,
+        clientOptions.getCommonNameOverride(),
+        clientOptions.isUnsafeClient(),
+        chain === null ? null : nativeCertificate(chain),
+      ),
+    );
   }
 
   /**
-   * Godot `refuse_new_connections`: only DTLS servers refuse (Godot's plain UDP socket ignores
-   * it), and ENet over DTLS is not built yet, so this changes nothing.
+   * Godot `refuse_new_connections`: a DTLS server (`dtlsServerSetup`) takes no new client while
+   * `refuse` is true (their datagrams are dropped and counted in `stats().dtls.datagramsRefused`);
+   * connected peers go on. As in Godot it changes nothing for a plain host (the setting is kept and
+   * applies to a DTLS server set up later). Ignored without a host.
    */
   refuseNewConnections(refuse: boolean): void {
     checkBoolean(refuse, "refuse");
+    this.#native.refuseNewConnections(refuse);
   }
 
   /**
@@ -308,9 +357,12 @@ export class ENetConnection
   // ---------------------------------------------------------------------------------------------
   // Node layer (see EnetDriver)
 
-  /** The host's traffic and drop counters (cumulative; zeros without a host). */
+  /**
+   * The host's traffic and drop counters (cumulative; zeros without a host), and with DTLS set up
+   * the DTLS layer's (`dtls`, else null).
+   */
   stats(): ENetConnectionStats {
-    return this.#native.counters();
+    return { ...this.#native.counters(), dtls: this.#native.dtlsCounters?.() ?? null };
   }
 
   /** Whether a host exists (created and not destroyed). */
@@ -368,6 +420,20 @@ export class ENetConnection
       return result;
     }
     return [ENetEventType.EVENT_ERROR, null, 0, 0];
+  }
+
+  #isPlain(): boolean {
+    return this.#native.dtlsCounters?.() == null;
+  }
+
+  /** A setup on a plain host replaced its socket (DTLS is on now): event mode follows. */
+  #afterSetup(wasPlain: boolean, code: number): GodotError {
+    if (wasPlain && !this.#isPlain()) this.#driver.socketReplaced();
+    return code as GodotError;
+  }
+
+  #unavailable(): GodotError {
+    return (this.#native.dtlsUnavailable?.() ?? GodotError.ERR_UNAVAILABLE) as GodotError;
   }
 
   #adopt(handle: number): ENetPacketPeer {

@@ -163,6 +163,15 @@ export class EnetDriver {
     this.#iterators.clear();
   }
 
+  /**
+   * A DTLS setup replaced the host's socket; the binding ended the old watch without a last call.
+   * Forget it and watch the new socket if anyone wants events (pending waiters included).
+   */
+  socketReplaced(): void {
+    this.#mode.forget();
+    this.#update(0);
+  }
+
   /** `service(timeout > 0)` (negative: no time limit). */
   serviceWait(timeout: number): Promise<ServiceResult> {
     if (this.#waiters.length === 0) {

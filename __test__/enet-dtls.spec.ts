@@ -135,7 +135,7 @@ test("service() loops: connect with data, 300 reliable messages each way on 2 ch
   t.is(client.stats().dtls!.handshakesFailed, 0);
 });
 
-test("event mode: listeners attached before the setups follow the reopened sockets (100 round trips on readiness, 100 KiB, disconnect)", async (t) => {
+test("event mode: listeners attached before the setups follow the reopened sockets (200 round trips on readiness, 100 KiB, disconnect)", async (t) => {
   const server = bound(t, "127.0.0.1");
   const client = host(t);
   t.is(client.createHost(1), GodotError.OK);
@@ -154,8 +154,8 @@ test("event mode: listeners attached before the setups follow the reopened socke
 
   // Sequential round trips: each waits for the last answer, so each costs a full wake-up of both
   // hosts. On readiness that is well under a millisecond; the 10 ms ENet tick alone would take
-  // ~1 s for 100 (the watch lost after the setup would show here).
-  const ROUNDS = 100;
+  // ~2 s for 200 (the watch lost after the setup would show here).
+  const ROUNDS = 200;
   const started = performance.now();
   for (let i = 0; i < ROUNDS; i++) {
     const answer = eventOf<[ENetPacketPeer, Buffer]>(client, "receive", 5000 * slowdown);
@@ -165,7 +165,7 @@ test("event mode: listeners attached before the setups follow the reopened socke
   }
   const elapsed = performance.now() - started;
   t.log(`${ROUNDS} DTLS round trips in event mode: ${elapsed.toFixed(1)} ms`);
-  t.true(elapsed < 500 * slowdown, `round trips on readiness, not on the tick (${elapsed.toFixed(0)} ms)`);
+  t.true(elapsed < 1200 * slowdown, `round trips on readiness, not on the tick (${elapsed.toFixed(0)} ms)`);
 
   const big = Buffer.alloc(100 * 1024, 0xa5);
   const echoed = eventOf<[ENetPacketPeer, Buffer]>(client, "receive", 5000 * slowdown);

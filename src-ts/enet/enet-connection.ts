@@ -280,24 +280,26 @@ export class ENetConnection
    * untrusted certificate) fails that `service()` with `EVENT_ERROR`, as Godot
    * (`stats().dtls.lastFailureStatus` says why).
    *
-   * Codes as `dtlsServerSetup`; `clientOptions` null (the default) is `ERR_INVALID_PARAMETER`,
-   * as in Godot: pass `TLSOptions.client()` for the system's CA certificates.
+   * Codes as `dtlsServerSetup`. `clientOptions` null (the default) means `TLSOptions.client()`
+   * (the system's CA certificates), as Godot's docs promise; Godot's code returns
+   * `ERR_INVALID_PARAMETER` for it, so its documented default can never work there.
    */
   dtlsClientSetup(hostname: string, clientOptions: TLSOptions | null = null): GodotError {
     checkString(hostname, "hostname");
     checkTlsOptions(clientOptions, "clientOptions");
     if (!this.#native.isActive()) return GodotError.ERR_UNCONFIGURED;
-    if (clientOptions === null || clientOptions.isServer()) return GodotError.ERR_INVALID_PARAMETER;
+    const options = clientOptions ?? TLSOptions.client();
+    if (options.isServer()) return GodotError.ERR_INVALID_PARAMETER;
     const setup = this.#native.dtlsClientSetup?.bind(this.#native);
     if (setup === undefined) return this.#unavailable();
-    const chain = clientOptions.getTrustedCaChain();
+    const chain = options.getTrustedCaChain();
     const plain = this.#isPlain();
     return this.#afterSetup(
       plain,
       setup(
         hostname,
-        clientOptions.getCommonNameOverride(),
-        clientOptions.isUnsafeClient(),
+        options.getCommonNameOverride(),
+        options.isUnsafeClient(),
         chain === null ? null : nativeCertificate(chain),
       ),
     );

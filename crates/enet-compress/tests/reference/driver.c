@@ -134,13 +134,14 @@ int main(void) {
 
     switch (op) {
       case 1: {
-        uint8_t *out = (uint8_t *)malloc(lengths[0] * 2 + 66);
+        uint8_t *out = (uint8_t *)malloc(lengths[0] * 2 + 66 + 64);
         int r = fastlz_compress_level((int)p1, buffers[0], (int)lengths[0], out);
         respond(r, out, r > 0 ? (uint32_t)r : 0);
         free(out);
       } break;
       case 2: {
-        uint8_t *out = (uint8_t *)malloc(p1 + 1);
+        /* Slack past maxout: FastLZ's portable (non-x86-64) copies move whole 32-byte blocks. */
+        uint8_t *out = (uint8_t *)malloc(p1 + 1 + 64);
 #ifdef GUARD_PAGE
         int r = decompress_guarded(buffers[0], lengths[0], out, (int)p1);
 #else

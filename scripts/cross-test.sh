@@ -6,7 +6,8 @@
 #   bash scripts/cross-test.sh x86_64-pc-windows-gnu       # wine + the Windows node.exe (~6.5 min)
 #   bash scripts/cross-test.sh <target> __test__/x.spec.ts # only these ava arguments, no cargo test
 #
-# Each runs `cargo test -p godot-udp-engine` and the ava suite on the target. The addon carries the
+# Each runs the engine's cargo tests (on aarch64 also the ENet crates': interop with C ENet, bad
+# input, compressors against their C references) and the ava suite on the target. The addon carries the
 # DTLS crate's vendored OpenSSL, which openssl-src compiles from C for the target with the same
 # cross compiler (gcc-aarch64-linux-gnu, mingw-w64), perl and make: the addon builds in about 2 min
 # (aarch64) and 4 min (windows-gnu) from clean.
@@ -173,10 +174,11 @@ run_aarch64() {
   export GODOT_UDP_EMULATION=qemu-aarch64
 
   if [ ${#ava_args[@]} -eq 0 ]; then
-    step "cargo test -p godot-udp-engine under qemu-aarch64"
+    step "cargo test (engine, ENet, ENet compressors) under qemu-aarch64"
     local t
     t=$(date +%s)
-    CARGO_TARGET_DIR="$out" cargo test -p godot-udp-engine --target "$target" --no-fail-fast \
+    CARGO_TARGET_DIR="$out" cargo test -p godot-udp-engine -p godot-udp-enet -p godot-udp-enet-compress \
+      --target "$target" --no-fail-fast \
       -- --show-output >"$logs/cargo-test.log" 2>&1 || true
     node scripts/cross/summary.mjs cargo cargo "$logs/cargo-test.log" || status=1
     echo "cargo test under qemu took $(($(date +%s) - t)) s"

@@ -20,7 +20,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const pass = args.filter((a) => a !== "--quick");
-const defaults = quick ? ["--count", "50000", "--runs", "3"] : ["--count", "200000", "--runs", "3"];
+// Defaults only for what the command line does not set (the example takes the first of a repeated flag).
+const defaults = [
+  ["--count", quick ? "50000" : "200000"],
+  ["--runs", "3"],
+].flatMap(([flag, value]) => (pass.includes(flag) ? [] : [flag, value]));
 const r = spawnSync(
   "cargo",
   ["run", "--quiet", "--release", "-p", "godot-udp-enet", "--example", "bench_vs_c", "--", ...defaults, ...pass],

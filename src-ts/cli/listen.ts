@@ -18,6 +18,15 @@ import {
   serverCredentials,
   type ServerCredentials,
 } from "./dtls.js";
+import {
+  ENET_SERVER_HELP,
+  ENET_SERVER_OPTIONS,
+  EnetSource,
+  enetAnnouncement,
+  enetServerSettings,
+  listenEnet,
+  type EnetServerSettings,
+} from "./enet.js";
 import { hostPort } from "./format.js";
 import type { Json } from "./json.js";
 import { PacketView } from "./packet-view.js";
@@ -45,13 +54,14 @@ Options:
   --exact            write values exactly as Godot's var_to_str does (dictionaries over
                      several lines, keys sorted) instead of on one line
   --allow-objects    decode Objects too (Godot's allow_objects; refused by default)
-${DTLS_SERVER_HELP}  -h, --help         show this help
+${DTLS_SERVER_HELP}${ENET_SERVER_HELP}  -h, --help         show this help
 
 Examples:
   godot-udp listen 4242
   godot-udp listen 0 --bind 127.0.0.1 --count 3
   godot-udp listen 4242 --json | jq .value
   godot-udp listen 4242 --dtls --key server.key --cert server.crt
+  godot-udp listen 4242 --enet --compress range-coder
 `;
 
 export function bindFailure(command: string, address: string, port: number, code: GodotError): string {
@@ -72,6 +82,7 @@ export function announceListening(
   port: number,
   what = "listening on",
   credentials: ServerCredentials | null = null,
+  enet: EnetServerSettings | null = null,
 ): void {
   if (json) {
     const record: { [key: string]: Json } = { event: "listening", address, port };
@@ -80,9 +91,11 @@ export function announceListening(
       record.certificate = credentials.subject;
       record.selfSigned = credentials.selfSigned;
     }
+    if (enet !== null) Object.assign(record, enetAnnouncement(enet).fields);
     context.stdout.write(JSON.stringify(record) + "\n");
   } else {
-    const how = credentials === null ? "" : ` ${dtlsAnnouncement(credentials)}`;
+    let how = credentials === null ? "" : ` ${dtlsAnnouncement(credentials)}`;
+    if (enet !== null) how += ` ${enetAnnouncement(enet).text}`;
     context.stdout.write(`${what} ${hostPort(address, port)}${how}\n`);
   }
 }
@@ -93,12 +106,14 @@ export interface Receiver {
   port: number;
   /** With --dtls: the sessions' source (its counts go into the summary). */
   dtls: DtlsSource | null;
+  /** With --enet: the host's source (its counts go into the summary). */
+  enet: EnetSource | null;
 }
 
 /**
- * Opens the receiving side of `listen`/`echo` on `port`/`address`: plain UDP, or DTLS with
- * `credentials` (session events go to `view`, unless `quiet`). `null` after printing why it
- * cannot listen.
+ * Opens the receiving side of `listen`/`echo` on `port`/`address`: plain UDP, DTLS with
+ * `credentials` (session events go to `view`, unless `quiet`), or an ENet host with `enet` (its
+ * connects and disconnects likewise). `null` after printing why it cannot listen.
  */
 export function openReceiver(
   command: string,
@@ -108,7 +123,20 @@ export function openReceiver(
   credentials: ServerCredentials | null,
   view: PacketView,
   quiet = false,
+  enet: EnetServerSettings | null = null,
 ): Receiver | null {
+  if (enet !== null) {
+    const connection = listenEnet(port, address, enet);
+    if (typeof connection === "number") {
+      context.stderr.write(bindFailure(command, address, port, connection));
+      return null;
+    }
+    const source = new EnetSource(connection, (event) => {
+      if (quiet) return;
+      view.showEvent(event.address, event.port, event.text, "enet", { state: event.state, data: event.data });
+    });
+    return { source, port: connection.getLocalPort(), dtls: null, enet: source };
+  }
   if (credentials === null) {
     const peer = new PacketPeerUDP();
     const code = peer.bind(port, address, LISTEN_QUEUE_BYTES);
@@ -116,7 +144,7 @@ export function openReceiver(
       context.stderr.write(bindFailure(command, address, port, code));
       return null;
     }
-    return { source: udpSource(peer), port: peer.getLocalPort(), dtls: null };
+    return { source: udpSource(peer), port: peer.getLocalPort(), dtls: null, enet: null };
   }
   const opened = listenDtls(port, address, credentials);
   if (typeof opened === "number") {
@@ -131,7 +159,7 @@ export function openReceiver(
       milliseconds: event.milliseconds,
     });
   });
-  return { source, port: opened.server.getLocalPort(), dtls: source };
+  return { source, port: opened.server.getLocalPort(), dtls: source, enet: null };
 }
 
 export const listen: Command = {
@@ -147,6 +175,7 @@ export const listen: Command = {
       exact: { type: "boolean" },
       "allow-objects": { type: "boolean" },
       ...DTLS_SERVER_OPTIONS,
+      ...ENET_SERVER_OPTIONS,
     });
     if (flag(values, "help")) {
       context.stdout.write(USAGE);
@@ -158,6 +187,7 @@ export const listen: Command = {
     const limit = countText === undefined ? undefined : parseInteger(countText, "--count", 1, Number.MAX_SAFE_INTEGER);
     const address = stringOption(values, "bind") ?? "*";
     const json = flag(values, "json");
+    const enet = enetServerSettings(values);
     const credentials = serverCredentials(values);
 
     const status = new StatusLine(context.stderr);
@@ -167,9 +197,9 @@ export const listen: Command = {
       exact: flag(values, "exact"),
       allowObjects: flag(values, "allow-objects"),
     });
-    const receiver = openReceiver("listen", context, port, address, credentials, view);
+    const receiver = openReceiver("listen", context, port, address, credentials, view, false, enet);
     if (receiver === null) return EXIT_FAILURE;
-    announceListening(context, json, address, receiver.port, "listening on", credentials);
+    announceListening(context, json, address, receiver.port, "listening on", credentials, enet);
 
     let undecodable = 0;
     const totals = await receiveLoop(receiver.source, {
@@ -180,7 +210,13 @@ export const listen: Command = {
         if (!view.show(packet)) undecodable++;
       },
     });
-    const traffic = { verb: "received", ...totals, undecodable, dtls: receiver.dtls?.counts };
+    const traffic = {
+      verb: "received",
+      ...totals,
+      undecodable,
+      dtls: receiver.dtls?.counts,
+      enet: receiver.enet?.counts,
+    };
     context.stdout.write(json ? summaryJson(traffic) : summaryText(traffic));
     return 0;
   },

@@ -18,6 +18,15 @@ export interface PacketViewOptions {
   allowObjects: boolean;
 }
 
+/**
+ * A packet that carries more than a datagram (an ENet packet's channel and flags): `text` goes
+ * into its line after the sender, `fields` into its JSON record.
+ */
+export interface PacketTag {
+  text: string;
+  fields: { [key: string]: Json };
+}
+
 /** The outcome of decoding one packet. */
 export type Decoded = { ok: true; value: Variant } | { ok: false; error: string; detail: string };
 
@@ -39,7 +48,8 @@ export class PacketView {
   ) {}
 
   /** Prints one packet; returns whether it decoded as a Variant. */
-  show(packet: UDPPacket, label = ""): boolean {
+  show(packet: UDPPacket & { tag?: PacketTag }, label = ""): boolean {
+    const { tag } = packet;
     const decoded = decodePacket(packet.data, this.options.allowObjects);
     const now = new Date();
     const from = hostPort(packet.address, packet.port);
@@ -51,6 +61,7 @@ export class PacketView {
         address: packet.address,
         port: packet.port,
         size: packet.size,
+        ...tag?.fields,
       };
       if (decoded.ok) {
         record.variantType = variantTypeName(decoded.value);
@@ -68,7 +79,8 @@ export class PacketView {
       ? varToStr(decoded.value, { singleLine: !this.options.exact })
       : `(not a Variant: ${decoded.detail}) ${hexPairs(packet.data.subarray(0, 64))}${packet.size > 64 ? " ..." : ""}`;
     const prefix = label === "" ? "" : `${label} `;
-    let out = `${clockTime(now)}  ${prefix}${from}  ${packet.size} B  ${text}\n`;
+    const tagText = tag === undefined ? "" : `${tag.text}  `;
+    let out = `${clockTime(now)}  ${prefix}${from}  ${tagText}${packet.size} B  ${text}\n`;
     if (this.options.hex) out += hexDump(packet.data).join("\n") + "\n";
     this.status.print(this.stdout, out);
     return decoded.ok;

@@ -30,6 +30,14 @@ import {
   resolveAddress,
   type ClientSettings,
 } from "./dtls.js";
+import {
+  ENET_CLIENT_HELP,
+  ENET_CLIENT_OPTIONS,
+  connectEnet,
+  enetClientSettings,
+  flagsText,
+  type EnetClientSettings,
+} from "./enet.js";
 import { bytes, count, hostPort, secondsSince } from "./format.js";
 import type { Json } from "./json.js";
 import { PacketView } from "./packet-view.js";
@@ -54,7 +62,7 @@ Options:
   --reply            then print the packets that come back (e.g. from godot-udp echo)
   --timeout <ms>     with --reply: how long to wait for replies after the last send (default 1000)
   --json             print JSON objects instead of text
-${DTLS_CLIENT_HELP}  -h, --help         show this help
+${DTLS_CLIENT_HELP}${ENET_CLIENT_HELP}  -h, --help         show this help
 
 Examples:
   godot-udp send 127.0.0.1 4242 '{"hp": 10, "pos": Vector2(3, 4)}'
@@ -62,9 +70,10 @@ Examples:
   godot-udp send 127.0.0.1 4242 '"ping"' --reply
   godot-udp send localhost 4242 '"hello"' --dtls --ca server.crt
   godot-udp send 127.0.0.1 4242 '"hello"' --dtls --insecure
+  godot-udp send 127.0.0.1 4242 '{"hp": 10}' --enet --channel 1 --reply
 `;
 
-/** How the packets go: plain UDP, or a DTLS session. */
+/** How the packets go: plain UDP, a DTLS session, or an ENet connection. */
 interface Channel {
   /** Sends the value (or raw bytes) once. */
   put(value: Variant, payload: Uint8Array | null): GodotError;
@@ -74,7 +83,8 @@ interface Channel {
   sent(): { packets: number; bytes: number };
   /** Why sending failed, in words, when the channel knows more than the error code. */
   explain(code: GodotError): string;
-  close(): void;
+  /** Ends the session or connection (ENet waits for the host's acknowledgement, briefly). */
+  close(): void | Promise<void>;
 }
 
 function udpChannel(peer: PacketPeerUDP): Channel {
@@ -159,6 +169,37 @@ async function dtlsChannel(
   };
 }
 
+/** Connects: a channel, or `null` after printing why not (or when interrupted: `failed` not called). */
+async function enetChannel(
+  host: string,
+  port: number,
+  settings: EnetClientSettings,
+  signal: AbortSignal,
+  print: (text: string, record: { [key: string]: Json }) => void,
+  fail: (message: string) => void,
+): Promise<Channel | null> {
+  const target = hostPort(host, port);
+  const address = await resolveAddress(host);
+  if (address === null) {
+    fail(`godot-udp send: cannot send to ${target}: cannot resolve the host\n`);
+    return null;
+  }
+  const connection = await connectEnet(address, port, settings, (value) => varToBytes(value), signal);
+  if (connection === null) return null;
+  if (typeof connection === "string") {
+    fail(`godot-udp send: ENet connection to ${target} failed: ${connection}\n`);
+    return null;
+  }
+  print(`ENet connection with ${target} done in ${connection.milliseconds} ms (compression ${settings.compressName})`, {
+    event: "enet",
+    state: "connected",
+    to: target,
+    compress: settings.compressName,
+    milliseconds: connection.milliseconds,
+  });
+  return connection;
+}
+
 /** What one DTLS record carries: PacketPeerDTLS.putPacket refuses more. */
 const DTLS_MAX_PACKET_BYTES = 16384;
 
@@ -178,6 +219,7 @@ export const send: Command = {
       timeout: { type: "string" },
       json: { type: "boolean" },
       ...DTLS_CLIENT_OPTIONS,
+      ...ENET_CLIENT_OPTIONS,
     });
     if (flag(values, "help")) {
       context.stdout.write(USAGE);
@@ -217,8 +259,10 @@ export const send: Command = {
       }
       description = varToStr(value, { singleLine: true });
     }
+    const enet = enetClientSettings(values);
     const dtls = clientSettings(values, host);
-    const over = dtls === null ? "" : " over DTLS";
+    const over =
+      dtls !== null ? " over DTLS" : enet !== null ? ` over ENet (ch ${enet.channel} ${flagsText(enet.flags)})` : "";
     if (dtls !== null && size > DTLS_MAX_PACKET_BYTES) {
       throw new CommandFailure(
         `with --dtls a packet holds at most ${count(DTLS_MAX_PACKET_BYTES)} bytes (one DTLS record); <value> is ${count(size)}`,
@@ -227,7 +271,22 @@ export const send: Command = {
 
     const target = hostPort(host, port);
     let channel: Channel;
-    if (dtls === null) {
+    const print = (text: string, record: { [key: string]: Json }): void => {
+      context.stdout.write((json ? JSON.stringify(record) : text) + "\n");
+    };
+    if (enet !== null) {
+      let failed = false;
+      const opened = await enetChannel(host, port, enet, context.signal, print, (message) => {
+        failed = true;
+        context.stderr.write(message);
+      });
+      if (opened === null) {
+        if (failed) return EXIT_FAILURE;
+        context.stderr.write(`godot-udp send: interrupted while connecting to ${target}: nothing sent\n`);
+        return 0;
+      }
+      channel = opened;
+    } else if (dtls === null) {
       const peer = new PacketPeerUDP();
       const destination = await peer.setDestAddressAsync(host, port);
       if (destination !== GodotError.OK) {
@@ -245,7 +304,7 @@ export const send: Command = {
         dtls,
         size,
         context.signal,
-        (text, record) => context.stdout.write((json ? JSON.stringify(record) : text) + "\n"),
+        print,
         (message) => {
           failed = true;
           context.stderr.write(message);
@@ -309,6 +368,7 @@ export const send: Command = {
     } else if (json) {
       const record: { [key: string]: Json } = { event: "sent", to: target, text: description, size };
       if (dtls !== null) record.dtls = true;
+      if (enet !== null) Object.assign(record, { enet: true, channel: enet.channel, flags: enet.flags });
       context.stdout.write(JSON.stringify(record) + "\n");
     } else if (sent === 1 && repeat === 1) {
       context.stdout.write(`sent ${description} (${bytes(size)}) to ${target}${over}\n`);
@@ -333,7 +393,7 @@ export const send: Command = {
         wakeReplyWaiter();
       });
     }
-    channel.close();
+    await channel.close();
     await replyTask;
 
     const traffic = { verb: "sent", ...channel.sent(), seconds };

@@ -25,12 +25,20 @@ export interface Traffic {
     /** Clients whose first datagram was no ClientHello. */
     notDtls: number;
   };
+  /** With ENet: the host's peers and the datagrams ENet refused. */
+  enet?: {
+    connects: number;
+    disconnects: number;
+    /** Garbage, unknown peers, failed decompression (a --compress mismatch). */
+    rejected: number;
+  };
 }
 
 /**
  * `summary: 5 packets (84 B) received in 2.01 s, 2.5 pkt/s, 41.8 B/s; 0 dropped; 0 not Variants`;
  * with drops: `...; 12 dropped (2 by the receive queue, 10 by the OS); ...`; with DTLS
- * `...; 2 DTLS sessions, 0 failed handshakes` (and `, 1 not DTLS` when a client spoke no DTLS).
+ * `...; 2 DTLS sessions, 0 failed handshakes` (and `, 1 not DTLS` when a client spoke no DTLS); with
+ * ENet `...; 2 ENet connects, 2 disconnects, 0 rejected`.
  */
 export function summaryText(t: Traffic): string {
   const parts = [
@@ -45,6 +53,10 @@ export function summaryText(t: Traffic): string {
     const { sessions, handshakesFailed, notDtls } = t.dtls;
     text += `; ${count(sessions)} DTLS session${sessions === 1 ? "" : "s"}, ${count(handshakesFailed)} failed handshake${handshakesFailed === 1 ? "" : "s"}`;
     if (notDtls > 0) text += `, ${count(notDtls)} not DTLS`;
+  }
+  if (t.enet !== undefined) {
+    const { connects, disconnects, rejected } = t.enet;
+    text += `; ${count(connects)} ENet connect${connects === 1 ? "" : "s"}, ${count(disconnects)} disconnect${disconnects === 1 ? "" : "s"}, ${count(rejected)} rejected`;
   }
   return text + "\n";
 }
@@ -70,6 +82,11 @@ export function summaryJson(t: Traffic): string {
     record.dtlsSessions = t.dtls.sessions;
     record.dtlsHandshakesFailed = t.dtls.handshakesFailed;
     record.notDtls = t.dtls.notDtls;
+  }
+  if (t.enet !== undefined) {
+    record.enetConnects = t.enet.connects;
+    record.enetDisconnects = t.enet.disconnects;
+    record.enetRejected = t.enet.rejected;
   }
   return JSON.stringify(record) + "\n";
 }

@@ -1,0 +1,471 @@
+/**
+ * ENet for the command line: the `--enet` options, the packets of every peer an ENetConnection
+ * host accepts as one packet source (for `listen`/`echo`, with a line per connect and
+ * disconnect), and the connection of `send --enet` with the messages its failures get.
+ */
+import {
+  ENetCompressionMode,
+  ENetConnection,
+  ENetPacketPeer,
+  GodotError,
+  errorName,
+  type UDPPacket,
+  type Variant,
+} from "./api.js";
+import { UsageError, flag, parseInteger, stringOption, type ParsedArgs } from "./args.js";
+import { hostPort } from "./format.js";
+import type { Json } from "./json.js";
+import type { PacketSource } from "./receive-loop.js";
+
+// ------------------------------------------------------------------------------------------------
+// Options
+
+/** `--compress` names, as Godot's CompressionMode (COMPRESS_RANGE_CODER is `range-coder`). */
+const COMPRESSION: Record<string, ENetCompressionMode> = {
+  none: ENetCompressionMode.COMPRESS_NONE,
+  "range-coder": ENetCompressionMode.COMPRESS_RANGE_CODER,
+  fastlz: ENetCompressionMode.COMPRESS_FASTLZ,
+  zlib: ENetCompressionMode.COMPRESS_ZLIB,
+  zstd: ENetCompressionMode.COMPRESS_ZSTD,
+};
+
+export const ENET_SERVER_OPTIONS = {
+  enet: { type: "boolean" },
+  compress: { type: "string" },
+  "max-peers": { type: "string" },
+} as const;
+
+export const ENET_SERVER_HELP = `  --enet             accept ENet peers instead of plain UDP (Godot's ENetConnection, what
+                     ENetMultiplayerPeer and ENetConnection.connect_to_host talk to): each
+                     packet is shown with its channel and flags, with a line per connect
+                     (with its data) and disconnect
+  --compress <mode>  with --enet: none (default), range-coder, fastlz, zlib or zstd; must be
+                     the peers' (Godot's ENetConnection.compress)
+  --max-peers <n>    with --enet: how many peers at once (default 32, at most 4095)
+`;
+
+export const ENET_CLIENT_OPTIONS = {
+  enet: { type: "boolean" },
+  compress: { type: "string" },
+  channel: { type: "string" },
+  unreliable: { type: "boolean" },
+  "connect-timeout": { type: "string" },
+} as const;
+
+export const ENET_CLIENT_HELP = `  --enet             connect with ENet first (Godot's ENetConnection.connect_to_host), send
+                     <value> to the peer, then disconnect cleanly
+  --channel <n>      with --enet: the channel to send on (default 0; 0 to 254)
+  --unreliable       with --enet: send unreliably (default: FLAG_RELIABLE)
+  --compress <mode>  with --enet: none (default), range-coder, fastlz, zlib or zstd; must be
+                     the host's
+  --connect-timeout <ms>
+                     with --enet: give up when connecting takes longer (default 5000)
+`;
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+/** How long `send --enet` waits for the host to acknowledge its DISCONNECT. */
+const DISCONNECT_WAIT_MS = 1_000;
+/** Flags a received packet may carry that `send` takes back (echo answers with them). */
+const FLAG_MASK = ENetPacketPeer.FLAG_RELIABLE | ENetPacketPeer.FLAG_UNSEQUENCED | ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT;
+/** Channels a peer gets (connect_to_host's 0 = ENet's most); `--channel` is below it. */
+const MAX_CHANNEL = 254;
+/** Packets and events the source holds unread; past it, packets are dropped and counted. */
+const MAX_QUEUED = 65536;
+
+function requireEnet(values: ParsedArgs["values"], names: readonly string[]): void {
+  if (flag(values, "enet")) {
+    if (flag(values, "dtls")) throw new UsageError("--enet and --dtls cannot be combined (yet): give one of them");
+    return;
+  }
+  for (const name of names) {
+    if (values[name] !== undefined) throw new UsageError(`--${name} only applies with --enet`);
+  }
+}
+
+function compression(values: ParsedArgs["values"]): { mode: ENetCompressionMode; name: string } {
+  const name = stringOption(values, "compress") ?? "none";
+  const mode = COMPRESSION[name];
+  if (mode === undefined) {
+    throw new UsageError(`--compress must be one of ${Object.keys(COMPRESSION).join(", ")}; got ${JSON.stringify(name)}`);
+  }
+  return { mode, name };
+}
+
+export interface EnetServerSettings {
+  compress: ENetCompressionMode;
+  compressName: string;
+  maxPeers: number;
+}
+
+/** `listen`/`echo`'s `--enet`, `--compress`, `--max-peers`: `null` without `--enet`. */
+export function enetServerSettings(values: ParsedArgs["values"]): EnetServerSettings | null {
+  requireEnet(values, ["compress", "max-peers"]);
+  if (!flag(values, "enet")) return null;
+  const maxText = stringOption(values, "max-peers");
+  const maxPeers = maxText === undefined ? 32 : parseInteger(maxText, "--max-peers", 1, 4095);
+  const { mode, name } = compression(values);
+  return { compress: mode, compressName: name, maxPeers };
+}
+
+export interface EnetClientSettings {
+  compress: ENetCompressionMode;
+  compressName: string;
+  channel: number;
+  flags: number;
+  connectTimeoutMs: number;
+}
+
+/** `send`'s `--enet`, `--channel`, `--unreliable`, `--compress`, `--connect-timeout`. */
+export function enetClientSettings(values: ParsedArgs["values"]): EnetClientSettings | null {
+  requireEnet(values, ["compress", "channel", "unreliable", "connect-timeout"]);
+  if (!flag(values, "enet")) return null;
+  const channelText = stringOption(values, "channel");
+  const channel = channelText === undefined ? 0 : parseInteger(channelText, "--channel", 0, MAX_CHANNEL);
+  const timeoutText = stringOption(values, "connect-timeout");
+  const connectTimeoutMs =
+    timeoutText === undefined ? DEFAULT_CONNECT_TIMEOUT_MS : parseInteger(timeoutText, "--connect-timeout", 1, 86_400_000);
+  const { mode, name } = compression(values);
+  const flags = flag(values, "unreliable") ? 0 : ENetPacketPeer.FLAG_RELIABLE;
+  return { compress: mode, compressName: name, channel, flags, connectTimeoutMs };
+}
+
+/** `reliable`, `unreliable`, `unsequenced` (+ `fragment`), for the packet lines. */
+export function flagsText(flags: number): string {
+  const words = [
+    flags & ENetPacketPeer.FLAG_RELIABLE ? "reliable" : flags & ENetPacketPeer.FLAG_UNSEQUENCED ? "unsequenced" : "unreliable",
+  ];
+  if (flags & ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT) words.push("fragment");
+  return words.join(" ");
+}
+
+/** How `listen` announces an ENet host: ` (ENet, 32 peers, compression zlib)`. */
+export function enetAnnouncement(settings: EnetServerSettings): { text: string; fields: { [key: string]: Json } } {
+  return {
+    text: `(ENet, up to ${settings.maxPeers} peers, compression ${settings.compressName})`,
+    fields: { enet: true, compress: settings.compressName, maxPeers: settings.maxPeers },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Packets with their ENet details
+
+/** A received ENet packet: the peer (to answer), its channel and flags, and how to show them. */
+export interface EnetPacket extends UDPPacket {
+  peer: ENetPacketPeer;
+  channel: number;
+  flags: number;
+  /** What PacketView adds to the line (`ch 0 reliable`) and to the JSON record. */
+  tag: { text: string; fields: { [key: string]: Json } };
+}
+
+function familyOf(address: string): "IPv4" | "IPv6" {
+  return address.includes(":") ? "IPv6" : "IPv4";
+}
+
+function enetPacket(peer: ENetPacketPeer, address: string, port: number, data: Buffer, channel: number, flags: number): EnetPacket {
+  return {
+    address,
+    port,
+    family: familyOf(address),
+    size: data.length,
+    data,
+    peer,
+    channel,
+    flags,
+    tag: { text: `ch ${channel} ${flagsText(flags)}`, fields: { channel, flags, flagsText: flagsText(flags) } },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The server side
+
+export interface PeerEvent {
+  address: string;
+  port: number;
+  state: "connected" | "disconnected";
+  /** The CONNECT or DISCONNECT data (0 for a timeout). */
+  data: number;
+  text: string;
+}
+
+type Item = { packet: EnetPacket } | { event: PeerEvent };
+
+/** Counters of an ENet host, for the summary. */
+export interface EnetCounts {
+  connects: number;
+  disconnects: number;
+  /** Datagrams ENet refused (garbage, unknown peers, failed decompression: a --compress mismatch). */
+  rejected: number;
+}
+
+/** Opens the host of `listen`/`echo`: the connection, or the Godot error of createHostBound. */
+export function listenEnet(port: number, address: string, settings: EnetServerSettings): ENetConnection | GodotError {
+  const connection = new ENetConnection();
+  const code = connection.createHostBound(address, port, settings.maxPeers, 0);
+  if (code !== GodotError.OK) return code;
+  connection.compress(settings.compress);
+  return connection;
+}
+
+/**
+ * The packets of every peer of an ENet host, in arrival order, with the connects and
+ * disconnects (`onEvent`) in their place among them. Closing it disconnects every peer and
+ * destroys the host.
+ */
+export class EnetSource implements PacketSource {
+  readonly #connection: ENetConnection;
+  readonly #onEvent: (event: PeerEvent) => void;
+  /** Each peer's address, kept for its DISCONNECT (an inactive peer has none). */
+  readonly #addresses = new Map<ENetPacketPeer, [string, number]>();
+  #queue: Item[] = [];
+  #wake: (() => void) | null = null;
+  #closed = false;
+  #queueDropped = 0;
+  #final: { dropped: number; osDropped: number; rejected: number } | null = null;
+  #connects = 0;
+  #disconnects = 0;
+
+  constructor(connection: ENetConnection, onEvent: (event: PeerEvent) => void) {
+    this.#connection = connection;
+    this.#onEvent = onEvent;
+    connection.on("connect", this.#onConnect);
+    connection.on("disconnect", this.#onDisconnect);
+    connection.on("receive", this.#onReceive);
+  }
+
+  get counts(): EnetCounts {
+    const rejected = this.#final?.rejected ?? this.#connection.stats().rejected;
+    return { connects: this.#connects, disconnects: this.#disconnects, rejected };
+  }
+
+  dropped(): number {
+    return this.#final?.dropped ?? this.#connection.stats().datagramsDropped + this.#queueDropped;
+  }
+
+  osDropped(): number {
+    return this.#final?.osDropped ?? this.#connection.stats().osDropped;
+  }
+
+  answer(packet: UDPPacket, data: Uint8Array): GodotError {
+    const p = packet as EnetPacket;
+    return p.peer.send(p.channel, data, p.flags & FLAG_MASK);
+  }
+
+  isOpen(): boolean {
+    return !this.#closed;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const stats = this.#connection.stats();
+    this.#final = {
+      dropped: stats.datagramsDropped + this.#queueDropped,
+      osDropped: stats.osDropped,
+      rejected: stats.rejected,
+    };
+    this.#connection.off("connect", this.#onConnect);
+    this.#connection.off("disconnect", this.#onDisconnect);
+    this.#connection.off("receive", this.#onReceive);
+    // Tell every peer (one DISCONNECT each, sent now) rather than leave them to time out.
+    for (const peer of this.#connection.getPeers()) peer.peerDisconnect();
+    this.#connection.flush();
+    this.#connection.destroy();
+    this.#queue = [];
+    this.#notify();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<UDPPacket> {
+    return {
+      next: async (): Promise<IteratorResult<UDPPacket>> => {
+        for (;;) {
+          if (this.#closed) return { done: true, value: undefined };
+          const item = this.#queue.shift();
+          if (item === undefined) {
+            await new Promise<void>((resolve) => (this.#wake = resolve));
+            continue;
+          }
+          if ("event" in item) this.#onEvent(item.event);
+          else return { done: false, value: item.packet };
+        }
+      },
+      return: async (): Promise<IteratorResult<UDPPacket>> => ({ done: true, value: undefined }),
+    };
+  }
+
+  #push(item: Item): void {
+    if (this.#queue.length >= MAX_QUEUED && "packet" in item) {
+      this.#queueDropped++;
+      return;
+    }
+    this.#queue.push(item);
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  readonly #onConnect = (peer: ENetPacketPeer, data: number): void => {
+    const address = peer.getRemoteAddress();
+    const port = peer.getRemotePort();
+    this.#addresses.set(peer, [address, port]);
+    this.#connects++;
+    this.#push({ event: { address, port, state: "connected", data, text: `ENet peer connected (data ${data})` } });
+  };
+
+  readonly #onDisconnect = (peer: ENetPacketPeer, data: number): void => {
+    const [address, port] = this.#addresses.get(peer) ?? ["?", 0];
+    this.#addresses.delete(peer);
+    this.#disconnects++;
+    this.#push({
+      event: { address, port, state: "disconnected", data, text: `ENet peer disconnected (data ${data})` },
+    });
+  };
+
+  readonly #onReceive = (peer: ENetPacketPeer, packet: Buffer, channel: number, flags: number): void => {
+    const [address, port] = this.#addresses.get(peer) ?? [peer.getRemoteAddress(), peer.getRemotePort()];
+    this.#push({ packet: enetPacket(peer, address, port, packet, channel, flags) });
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The client side (send --enet)
+
+/** How `send` sends: what send.ts's channels provide. */
+export interface EnetChannel {
+  put(value: Variant, payload: Uint8Array | null): GodotError;
+  replies(): AsyncIterable<UDPPacket>;
+  sent(): { packets: number; bytes: number };
+  explain(code: GodotError): string;
+  close(): Promise<void>;
+  milliseconds: number;
+}
+
+/**
+ * Connects to an ENet host at `address`:`port`: a channel once the CONNECT completed, the
+ * reason in words when it did not within the deadline, `null` when `signal` aborted first.
+ */
+export async function connectEnet(
+  address: string,
+  port: number,
+  settings: EnetClientSettings,
+  encode: (value: Variant) => Uint8Array,
+  signal: AbortSignal,
+): Promise<EnetChannel | string | null> {
+  const connection = new ENetConnection();
+  const created = connection.createHost(1, 0);
+  if (created !== GodotError.OK) return `cannot create an ENet host: ${errorName(created)}`;
+  connection.compress(settings.compress);
+  // Listen before connecting: the first listener starts event mode, whose first pass would
+  // hand an already-completed CONNECT to no one (the listener is added after that pass).
+  type Outcome = "connected" | "disconnected" | "timeout" | "aborted";
+  let finish: (result: Outcome) => void = () => undefined;
+  const outcome = new Promise<Outcome>((resolve) => {
+    const onConnect = (): void => finish("connected");
+    const onDisconnect = (): void => finish("disconnected");
+    const onAbort = (): void => finish("aborted");
+    const timer = setTimeout(() => finish("timeout"), settings.connectTimeoutMs);
+    finish = (result) => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      connection.off("connect", onConnect);
+      connection.off("disconnect", onDisconnect);
+      resolve(result);
+    };
+    connection.on("connect", onConnect);
+    connection.on("disconnect", onDisconnect);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  const start = process.hrtime.bigint();
+  const peer = connection.connectToHost(address, port, 0, 0);
+  if (peer === null) {
+    finish("aborted");
+    connection.destroy();
+    return `cannot connect to ${hostPort(address, port)} (not a valid address or port)`;
+  }
+  if (signal.aborted) finish("aborted");
+  const result = await outcome;
+  const milliseconds = Math.round(Number(process.hrtime.bigint() - start) / 1e6);
+  if (result !== "connected") {
+    peer.reset();
+    connection.destroy();
+    if (result === "aborted") return null;
+    const hint = `is an ENet host listening there, with --compress ${settings.compressName} as here?`;
+    return result === "timeout"
+      ? `no ENet connection within ${settings.connectTimeoutMs} ms (${hint})`
+      : `the host refused the connection (${hint})`;
+  }
+
+  const remote = { address, port, family: familyOf(address) } as const;
+  let packets = 0;
+  let bytes = 0;
+  // Events the reply iterator has not taken yet (ENet's own queue on the peer is not used).
+  const replies: EnetPacket[] = [];
+  let wake: (() => void) | null = null;
+  let disconnected = false;
+  const onReceive = (p: ENetPacketPeer, data: Buffer, channel: number, flags: number): void => {
+    if (replies.length < MAX_QUEUED) replies.push(enetPacket(p, remote.address, remote.port, data, channel, flags));
+    wake?.();
+  };
+  const onDisconnect = (): void => {
+    disconnected = true;
+    wake?.();
+  };
+  connection.on("receive", onReceive);
+  connection.on("disconnect", onDisconnect);
+  let closed = false;
+  return {
+    milliseconds,
+    put(value, payload) {
+      const data = payload ?? encode(value);
+      const code = peer.send(settings.channel, data, settings.flags);
+      if (code === GodotError.OK) {
+        packets++;
+        bytes += data.length;
+      }
+      return code;
+    },
+    async *replies() {
+      for (;;) {
+        const next = replies.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        if (closed || disconnected) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+    },
+    sent: () => ({ packets, bytes }),
+    explain: (code) =>
+      disconnected || !peer.isActive() ? `${errorName(code)}: the host ended the ENet connection` : errorName(code),
+    async close() {
+      if (closed) return;
+      if (!disconnected && peer.isActive()) {
+        // disconnect_later: after every queued packet went out (a plain disconnect drops them).
+        const done = new Promise<void>((resolve) => {
+          const acknowledged = (): void => {
+            clearTimeout(timer);
+            connection.off("disconnect", acknowledged);
+            resolve();
+          };
+          const timer = setTimeout(acknowledged, DISCONNECT_WAIT_MS);
+          connection.on("disconnect", acknowledged);
+        });
+        peer.peerDisconnectLater();
+        await done;
+      }
+      closed = true;
+      connection.off("receive", onReceive);
+      connection.off("disconnect", onDisconnect);
+      connection.destroy();
+      wake?.();
+    },
+  };
+}

@@ -3,10 +3,12 @@
  * host accepts as one packet source (for `listen`/`echo`, with a line per connect and
  * disconnect), and the connection of `send --enet` with the messages its failures get.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   ENetCompressionMode,
   ENetConnection,
   ENetPacketPeer,
+  ENetPeerStatistic as ENetPacketPeerStatistic,
   GodotError,
   errorName,
   type UDPPacket,
@@ -65,6 +67,8 @@ export const ENET_CLIENT_HELP = `  --enet             connect with ENet first (G
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** How long `send --enet` waits for the host to acknowledge its DISCONNECT. */
 const DISCONNECT_WAIT_MS = 1_000;
+/** Least wait between the last unreliable packet and the DISCONNECT of `send --enet`. */
+const UNRELIABLE_LANDING_MS = 20;
 /** Flags a received packet may carry that `send` takes back (echo answers with them). */
 const FLAG_MASK = ENetPacketPeer.FLAG_RELIABLE | ENetPacketPeer.FLAG_UNSEQUENCED | ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT;
 /** Channels a peer gets (connect_to_host's 0 = ENet's most); `--channel` is below it. */
@@ -267,10 +271,7 @@ export class EnetSource implements PacketSource {
     this.#connection.off("connect", this.#onConnect);
     this.#connection.off("disconnect", this.#onDisconnect);
     this.#connection.off("receive", this.#onReceive);
-    // Tell every peer (one DISCONNECT each, sent now) rather than leave them to time out.
-    for (const peer of this.#connection.getPeers()) peer.peerDisconnect();
-    this.#connection.flush();
-    this.#connection.destroy();
+    this.#farewell();
     this.#queue = [];
     this.#notify();
   }
@@ -291,6 +292,29 @@ export class EnetSource implements PacketSource {
       },
       return: async (): Promise<IteratorResult<UDPPacket>> => ({ done: true, value: undefined }),
     };
+  }
+
+  /**
+   * Disconnects every peer once what is queued for it went out (a DISCONNECT in the same
+   * datagrams as echo's last answer would make the peer drop that answer), then destroys the
+   * host: when the last peer acknowledged, or after DISCONNECT_WAIT_MS.
+   */
+  #farewell(): void {
+    const connection = this.#connection;
+    const peers = connection.getPeers();
+    const done = (): void => {
+      clearTimeout(timer);
+      connection.off("disconnect", left);
+      connection.destroy();
+    };
+    const left = (): void => {
+      if (connection.getPeers().every((p) => !p.isActive())) done();
+    };
+    const timer = setTimeout(done, DISCONNECT_WAIT_MS);
+    connection.on("disconnect", left);
+    for (const peer of peers) peer.peerDisconnectLater();
+    connection.flush();
+    left();
   }
 
   #push(item: Item): void {
@@ -458,6 +482,15 @@ export async function connectEnet(
           const timer = setTimeout(acknowledged, DISCONNECT_WAIT_MS);
           connection.on("disconnect", acknowledged);
         });
+        // Flushed first: disconnect_later with nothing queued is a plain disconnect, which
+        // drops what the last service queued.
+        connection.flush();
+        if (settings.flags === 0 && packets > 0) {
+          // Unreliable packets get no acknowledgement to wait for, and a host that reads a
+          // DISCONNECT in the same pass as a packet drops the packet: let them land first.
+          const rtt = peer.getStatistic(ENetPacketPeerStatistic.PEER_ROUND_TRIP_TIME);
+          await sleep(Math.min(DISCONNECT_WAIT_MS, Math.max(UNRELIABLE_LANDING_MS, 2 * rtt)));
+        }
         peer.peerDisconnectLater();
         await done;
       }

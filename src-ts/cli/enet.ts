@@ -1,21 +1,16 @@
 /**
- * ENet for the command line: the `--enet` options, the packets of every peer an ENetConnection
- * host accepts as one packet source (for `listen`/`echo`, with a line per connect and
- * disconnect), and the connection of `send --enet` with the messages its failures get.
+ * ENet for the command line: the `--enet` options, and the packets of every peer an
+ * ENetConnection host accepts as one packet source (for `listen`/`echo`, with a line per connect
+ * and disconnect). The connection of `send --enet` is in enet-client.ts.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   ENetCompressionMode,
   ENetConnection,
   ENetPacketPeer,
-  ENetPeerStatistic as ENetPacketPeerStatistic,
   GodotError,
-  errorName,
   type UDPPacket,
-  type Variant,
 } from "./api.js";
 import { UsageError, flag, parseInteger, stringOption, type ParsedArgs } from "./args.js";
-import { hostPort } from "./format.js";
 import type { Json } from "./json.js";
 import type { PacketSource } from "./receive-loop.js";
 
@@ -66,15 +61,13 @@ export const ENET_CLIENT_HELP = `  --enet             connect with ENet first (G
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** How long `send --enet` waits for the host to acknowledge its DISCONNECT. */
-const DISCONNECT_WAIT_MS = 1_000;
-/** Least wait between the last unreliable packet and the DISCONNECT of `send --enet`. */
-const UNRELIABLE_LANDING_MS = 20;
+export const DISCONNECT_WAIT_MS = 1_000;
 /** Flags a received packet may carry that `send` takes back (echo answers with them). */
 const FLAG_MASK = ENetPacketPeer.FLAG_RELIABLE | ENetPacketPeer.FLAG_UNSEQUENCED | ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT;
 /** Channels a peer gets (connect_to_host's 0 = ENet's most); `--channel` is below it. */
 const MAX_CHANNEL = 254;
 /** Packets and events the source holds unread; past it, packets are dropped and counted. */
-const MAX_QUEUED = 65536;
+export const MAX_QUEUED = 65536;
 
 function requireEnet(values: ParsedArgs["values"], names: readonly string[]): void {
   if (flag(values, "enet")) {
@@ -162,11 +155,11 @@ export interface EnetPacket extends UDPPacket {
   tag: { text: string; fields: { [key: string]: Json } };
 }
 
-function familyOf(address: string): "IPv4" | "IPv6" {
+export function familyOf(address: string): "IPv4" | "IPv6" {
   return address.includes(":") ? "IPv6" : "IPv4";
 }
 
-function enetPacket(peer: ENetPacketPeer, address: string, port: number, data: Buffer, channel: number, flags: number): EnetPacket {
+export function enetPacket(peer: ENetPacketPeer, address: string, port: number, data: Buffer, channel: number, flags: number): EnetPacket {
   return {
     address,
     port,
@@ -354,151 +347,5 @@ export class EnetSource implements PacketSource {
   readonly #onReceive = (peer: ENetPacketPeer, packet: Buffer, channel: number, flags: number): void => {
     const [address, port] = this.#addresses.get(peer) ?? [peer.getRemoteAddress(), peer.getRemotePort()];
     this.#push({ packet: enetPacket(peer, address, port, packet, channel, flags) });
-  };
-}
-
-// ------------------------------------------------------------------------------------------------
-// The client side (send --enet)
-
-/** How `send` sends: what send.ts's channels provide. */
-export interface EnetChannel {
-  put(value: Variant, payload: Uint8Array | null): GodotError;
-  replies(): AsyncIterable<UDPPacket>;
-  sent(): { packets: number; bytes: number };
-  explain(code: GodotError): string;
-  close(): Promise<void>;
-  milliseconds: number;
-}
-
-/**
- * Connects to an ENet host at `address`:`port`: a channel once the CONNECT completed, the
- * reason in words when it did not within the deadline, `null` when `signal` aborted first.
- */
-export async function connectEnet(
-  address: string,
-  port: number,
-  settings: EnetClientSettings,
-  encode: (value: Variant) => Uint8Array,
-  signal: AbortSignal,
-): Promise<EnetChannel | string | null> {
-  const connection = new ENetConnection();
-  const created = connection.createHost(1, 0);
-  if (created !== GodotError.OK) return `cannot create an ENet host: ${errorName(created)}`;
-  connection.compress(settings.compress);
-  // Listen before connecting: the first listener starts event mode, whose first pass would
-  // hand an already-completed CONNECT to no one (the listener is added after that pass).
-  type Outcome = "connected" | "disconnected" | "timeout" | "aborted";
-  let finish: (result: Outcome) => void = () => undefined;
-  const outcome = new Promise<Outcome>((resolve) => {
-    const onConnect = (): void => finish("connected");
-    const onDisconnect = (): void => finish("disconnected");
-    const onAbort = (): void => finish("aborted");
-    const timer = setTimeout(() => finish("timeout"), settings.connectTimeoutMs);
-    finish = (result) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      connection.off("connect", onConnect);
-      connection.off("disconnect", onDisconnect);
-      resolve(result);
-    };
-    connection.on("connect", onConnect);
-    connection.on("disconnect", onDisconnect);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  const start = process.hrtime.bigint();
-  const peer = connection.connectToHost(address, port, 0, 0);
-  if (peer === null) {
-    finish("aborted");
-    connection.destroy();
-    return `cannot connect to ${hostPort(address, port)} (not a valid address or port)`;
-  }
-  if (signal.aborted) finish("aborted");
-  const result = await outcome;
-  const milliseconds = Math.round(Number(process.hrtime.bigint() - start) / 1e6);
-  if (result !== "connected") {
-    peer.reset();
-    connection.destroy();
-    if (result === "aborted") return null;
-    const hint = `is an ENet host listening there, with --compress ${settings.compressName} as here?`;
-    return result === "timeout"
-      ? `no ENet connection within ${settings.connectTimeoutMs} ms (${hint})`
-      : `the host refused the connection (${hint})`;
-  }
-
-  const remote = { address, port, family: familyOf(address) } as const;
-  let packets = 0;
-  let bytes = 0;
-  // Events the reply iterator has not taken yet (ENet's own queue on the peer is not used).
-  const replies: EnetPacket[] = [];
-  let wake: (() => void) | null = null;
-  let disconnected = false;
-  const onReceive = (p: ENetPacketPeer, data: Buffer, channel: number, flags: number): void => {
-    if (replies.length < MAX_QUEUED) replies.push(enetPacket(p, remote.address, remote.port, data, channel, flags));
-    wake?.();
-  };
-  const onDisconnect = (): void => {
-    disconnected = true;
-    wake?.();
-  };
-  connection.on("receive", onReceive);
-  connection.on("disconnect", onDisconnect);
-  let closed = false;
-  return {
-    milliseconds,
-    put(value, payload) {
-      const data = payload ?? encode(value);
-      const code = peer.send(settings.channel, data, settings.flags);
-      if (code === GodotError.OK) {
-        packets++;
-        bytes += data.length;
-      }
-      return code;
-    },
-    async *replies() {
-      for (;;) {
-        const next = replies.shift();
-        if (next !== undefined) {
-          yield next;
-          continue;
-        }
-        if (closed || disconnected) return;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
-      }
-    },
-    sent: () => ({ packets, bytes }),
-    explain: (code) =>
-      disconnected || !peer.isActive() ? `${errorName(code)}: the host ended the ENet connection` : errorName(code),
-    async close() {
-      if (closed) return;
-      if (!disconnected && peer.isActive()) {
-        // disconnect_later: after every queued packet went out (a plain disconnect drops them).
-        const done = new Promise<void>((resolve) => {
-          const acknowledged = (): void => {
-            clearTimeout(timer);
-            connection.off("disconnect", acknowledged);
-            resolve();
-          };
-          const timer = setTimeout(acknowledged, DISCONNECT_WAIT_MS);
-          connection.on("disconnect", acknowledged);
-        });
-        // Flushed first: disconnect_later with nothing queued is a plain disconnect, which
-        // drops what the last service queued.
-        connection.flush();
-        if (settings.flags === 0 && packets > 0) {
-          // Unreliable packets get no acknowledgement to wait for, and a host that reads a
-          // DISCONNECT in the same pass as a packet drops the packet: let them land first.
-          const rtt = peer.getStatistic(ENetPacketPeerStatistic.PEER_ROUND_TRIP_TIME);
-          await sleep(Math.min(DISCONNECT_WAIT_MS, Math.max(UNRELIABLE_LANDING_MS, 2 * rtt)));
-        }
-        peer.peerDisconnectLater();
-        await done;
-      }
-      closed = true;
-      connection.off("receive", onReceive);
-      connection.off("disconnect", onDisconnect);
-      connection.destroy();
-      wake?.();
-    },
   };
 }

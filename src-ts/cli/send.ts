@@ -33,11 +33,11 @@ import {
 import {
   ENET_CLIENT_HELP,
   ENET_CLIENT_OPTIONS,
-  connectEnet,
   enetClientSettings,
   flagsText,
   type EnetClientSettings,
 } from "./enet.js";
+import { connectEnet } from "./enet-client.js";
 import { bytes, count, hostPort, secondsSince } from "./format.js";
 import type { Json } from "./json.js";
 import { PacketView } from "./packet-view.js";

@@ -178,6 +178,25 @@ test.serial("echo --enet answers on the same channel with the same flags; send -
 });
 
 // ------------------------------------------------------------------------------------------------
+// ENet over DTLS
+
+test.serial("echo --enet --dtls answers send --enet --dtls; a client that verifies the throwaway certificate fails, exit 1", async (t) => {
+  const echo = await startEnet("echo", ["--dtls", "--self-signed"]);
+  t.regex(echo.stdout(), /^echo server listening on 127\.0\.0\.1:\d+ with DTLS \(throwaway self-signed certificate .*\) \(ENet, up to 32 peers, compression none\)\n/);
+  const sent = await run(["send", "127.0.0.1", String(echo.port), '"secret"', "--enet", "--dtls", "--insecure", "--channel", "2", "--reply"]);
+  t.is(sent.code, 0, sent.stderr);
+  const out = lines(sent.stdout);
+  t.regex(out[0] ?? "", new RegExp(`^ENet connection with 127\\.0\\.0\\.1:${echo.port} done in \\d+ ms \\(compression none, over DTLS, certificate not verified: --insecure\\)$`));
+  t.is(out[1], `sent "secret" (16 B) to 127.0.0.1:${echo.port} over ENet over DTLS (ch 2 reliable)`);
+  t.regex(out[2] ?? "", new RegExp(`^${TIME}  reply 127\\.0\\.0\\.1:${echo.port}  ch 2 reliable  16 B  "secret"$`));
+  await echo.waitFor(/ch 2 reliable  16 B  "secret"\n/);
+  const verified = await run(["send", "127.0.0.1", String(echo.port), "1", "--enet", "--dtls", "--hostname", "localhost"]);
+  t.is(verified.code, 1);
+  t.is(verified.stdout, "");
+  t.regex(verified.stderr, /failed: DTLS: the handshake failed \(the server's certificate is not trusted, or the server refused the handshake\)\n$/);
+});
+
+// ------------------------------------------------------------------------------------------------
 // Failures
 
 test.serial("send --enet to a port where nothing listens fails within its deadline, exit 1", async (t) => {
@@ -205,7 +224,7 @@ unlessWindows(WINDOWS_NO_SIGINT, test.serial)("a --compress mismatch fails to co
   t.true((summary.enetRejected as number) > 0, JSON.stringify(summary));
 });
 
-test("usage errors: bad --compress, --channel out of range, ENet options without --enet, --enet with --dtls (exit 2)", async (t) => {
+test("usage errors: bad --compress, --channel out of range, ENet options without --enet, --enet --dtls without a key (exit 2)", async (t) => {
   const cases: Array<[string[], RegExp]> = [
     [["listen", "0", "--enet", "--compress", "bogus"], /--compress must be one of none, range-coder, fastlz, zlib, zstd; got "bogus"/],
     [["send", "127.0.0.1", "9", "1", "--enet", "--compress", "bogus"], /--compress must be one of/],
@@ -214,7 +233,8 @@ test("usage errors: bad --compress, --channel out of range, ENet options without
     [["send", "127.0.0.1", "9", "1", "--channel", "1"], /--channel only applies with --enet/],
     [["echo", "0", "--max-peers", "3"], /--max-peers only applies with --enet/],
     [["echo", "0", "--enet", "--max-peers", "0"], /--max-peers must be between 1 and 4095/],
-    [["listen", "0", "--enet", "--dtls", "--self-signed"], /--enet and --dtls cannot be combined/],
+    [["send", "127.0.0.1", "9", "1", "--dtls", "--compress", "zlib"], /--compress only applies with --enet/],
+    [["listen", "0", "--enet", "--dtls"], /--dtls needs the server's private key and certificate/],
   ];
   for (const [args, message] of cases) {
     const r = await run(args);

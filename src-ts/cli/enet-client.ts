@@ -20,6 +20,7 @@ import {
   type EnetClientSettings,
   type EnetPacket,
 } from "./enet.js";
+import type { ClientSettings } from "./dtls.js";
 import { hostPort } from "./format.js";
 
 /** Least wait between the last unreliable packet and the DISCONNECT. */
@@ -45,29 +46,42 @@ export async function connectEnet(
   settings: EnetClientSettings,
   encode: (value: Variant) => Uint8Array,
   signal: AbortSignal,
+  /** With --dtls: ENet over DTLS (Godot's dtls_client_setup), the server checked as these say. */
+  dtls: ClientSettings | null = null,
 ): Promise<EnetChannel | string | null> {
   const connection = new ENetConnection();
   const created = connection.createHost(1, 0);
   if (created !== GodotError.OK) return `cannot create an ENet host: ${errorName(created)}`;
   connection.compress(settings.compress);
+  if (dtls !== null) {
+    const code = connection.dtlsClientSetup(dtls.hostname, dtls.options);
+    if (code !== GodotError.OK) {
+      connection.destroy();
+      return `cannot set up DTLS: ${errorName(code)}`;
+    }
+  }
   // Listen before connecting: the first listener starts event mode, whose first pass would
   // hand an already-completed CONNECT to no one (the listener is added after that pass).
-  type Outcome = "connected" | "disconnected" | "timeout" | "aborted";
+  type Outcome = "connected" | "disconnected" | "timeout" | "aborted" | "dtls-failed";
   let finish: (result: Outcome) => void = () => undefined;
   const outcome = new Promise<Outcome>((resolve) => {
     const onConnect = (): void => finish("connected");
     const onDisconnect = (): void => finish("disconnected");
     const onAbort = (): void => finish("aborted");
+    // A failed DTLS handshake fails a service pass (EVENT_ERROR), as in Godot.
+    const onError = (): void => finish("dtls-failed");
     const timer = setTimeout(() => finish("timeout"), settings.connectTimeoutMs);
     finish = (result) => {
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
       connection.off("connect", onConnect);
       connection.off("disconnect", onDisconnect);
+      connection.off("error", onError);
       resolve(result);
     };
     connection.on("connect", onConnect);
     connection.on("disconnect", onDisconnect);
+    connection.on("error", onError);
     signal.addEventListener("abort", onAbort, { once: true });
   });
   const start = process.hrtime.bigint();
@@ -81,9 +95,16 @@ export async function connectEnet(
   const result = await outcome;
   const milliseconds = Math.round(Number(process.hrtime.bigint() - start) / 1e6);
   if (result !== "connected") {
+    const failure = connection.stats().dtls?.lastFailureStatus ?? 0;
     peer.reset();
     connection.destroy();
     if (result === "aborted") return null;
+    if (result === "dtls-failed") {
+      // 4: PacketPeerDTLS.STATUS_ERROR_HOSTNAME_MISMATCH.
+      return failure === 4
+        ? `DTLS: the server's certificate is not for ${JSON.stringify(dtls?.hostname)} (--hostname <name> checks the name it carries; --insecure checks none)`
+        : "DTLS: the handshake failed (the server's certificate is not trusted, or the server refused the handshake)";
+    }
     const hint = `is an ENet host listening there, with --compress ${settings.compressName} as here?`;
     return result === "timeout"
       ? `no ENet connection within ${settings.connectTimeoutMs} ms (${hint})`

@@ -8,6 +8,7 @@ import {
   ENetConnection,
   ENetPacketPeer,
   GodotError,
+  type TLSOptions,
   type UDPPacket,
 } from "./api.js";
 import { UsageError, flag, parseInteger, stringOption, type ParsedArgs } from "./args.js";
@@ -39,6 +40,7 @@ export const ENET_SERVER_HELP = `  --enet             accept ENet peers instead 
   --compress <mode>  with --enet: none (default), range-coder, fastlz, zlib or zstd; must be
                      the peers' (Godot's ENetConnection.compress)
   --max-peers <n>    with --enet: how many peers at once (default 32, at most 4095)
+  --enet --dtls      ENet over DTLS (Godot's dtls_server_setup), with the --dtls options
 `;
 
 export const ENET_CLIENT_OPTIONS = {
@@ -57,6 +59,7 @@ export const ENET_CLIENT_HELP = `  --enet             connect with ENet first (G
                      the host's
   --connect-timeout <ms>
                      with --enet: give up when connecting takes longer (default 5000)
+  --enet --dtls      ENet over DTLS (Godot's dtls_client_setup), with the --dtls options
 `;
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
@@ -70,10 +73,7 @@ const MAX_CHANNEL = 254;
 export const MAX_QUEUED = 65536;
 
 function requireEnet(values: ParsedArgs["values"], names: readonly string[]): void {
-  if (flag(values, "enet")) {
-    if (flag(values, "dtls")) throw new UsageError("--enet and --dtls cannot be combined (yet): give one of them");
-    return;
-  }
+  if (flag(values, "enet")) return;
   for (const name of names) {
     if (values[name] !== undefined) throw new UsageError(`--${name} only applies with --enet`);
   }
@@ -196,11 +196,22 @@ export interface EnetCounts {
 }
 
 /** Opens the host of `listen`/`echo`: the connection, or the Godot error of createHostBound. */
-export function listenEnet(port: number, address: string, settings: EnetServerSettings): ENetConnection | GodotError {
+export function listenEnet(
+  port: number,
+  address: string,
+  settings: EnetServerSettings,
+  /** With --dtls: ENet over DTLS (Godot's dtls_server_setup) with these server options. */
+  dtls: TLSOptions | null,
+): ENetConnection | GodotError {
   const connection = new ENetConnection();
   const code = connection.createHostBound(address, port, settings.maxPeers, 0);
   if (code !== GodotError.OK) return code;
   connection.compress(settings.compress);
+  const setup = dtls === null ? GodotError.OK : connection.dtlsServerSetup(dtls);
+  if (setup !== GodotError.OK) {
+    connection.destroy();
+    return setup;
+  }
   return connection;
 }
 

@@ -126,7 +126,7 @@ export function openReceiver(
   enet: EnetServerSettings | null = null,
 ): Receiver | null {
   if (enet !== null) {
-    const connection = listenEnet(port, address, enet);
+    const connection = listenEnet(port, address, enet, credentials?.options ?? null);
     if (typeof connection === "number") {
       context.stderr.write(bindFailure(command, address, port, connection));
       return null;

@@ -174,6 +174,7 @@ async function enetChannel(
   host: string,
   port: number,
   settings: EnetClientSettings,
+  dtls: ClientSettings | null,
   signal: AbortSignal,
   print: (text: string, record: { [key: string]: Json }) => void,
   fail: (message: string) => void,
@@ -184,18 +185,22 @@ async function enetChannel(
     fail(`godot-udp send: cannot send to ${target}: cannot resolve the host\n`);
     return null;
   }
-  const connection = await connectEnet(address, port, settings, (value) => varToBytes(value), signal);
+  const connection = await connectEnet(address, port, settings, (value) => varToBytes(value), signal, dtls);
   if (connection === null) return null;
   if (typeof connection === "string") {
     fail(`godot-udp send: ENet connection to ${target} failed: ${connection}\n`);
     return null;
   }
-  print(`ENet connection with ${target} done in ${connection.milliseconds} ms (compression ${settings.compressName})`, {
+  const verified = dtls !== null && (!dtls.insecure || dtls.ca !== null);
+  const overDtls =
+    dtls === null ? "" : verified ? ", over DTLS, certificate verified" : ", over DTLS, certificate not verified: --insecure";
+  print(`ENet connection with ${target} done in ${connection.milliseconds} ms (compression ${settings.compressName}${overDtls})`, {
     event: "enet",
     state: "connected",
     to: target,
     compress: settings.compressName,
     milliseconds: connection.milliseconds,
+    ...(dtls === null ? {} : { dtls: true, verified }),
   });
   return connection;
 }
@@ -262,8 +267,13 @@ export const send: Command = {
     const enet = enetClientSettings(values);
     const dtls = clientSettings(values, host);
     const over =
-      dtls !== null ? " over DTLS" : enet !== null ? ` over ENet (ch ${enet.channel} ${flagsText(enet.flags)})` : "";
-    if (dtls !== null && size > DTLS_MAX_PACKET_BYTES) {
+      enet !== null
+        ? ` over ENet${dtls === null ? "" : " over DTLS"} (ch ${enet.channel} ${flagsText(enet.flags)})`
+        : dtls !== null
+          ? " over DTLS"
+          : "";
+    // ENet over DTLS fragments a packet into datagrams: no record limit then.
+    if (dtls !== null && enet === null && size > DTLS_MAX_PACKET_BYTES) {
       throw new CommandFailure(
         `with --dtls a packet holds at most ${count(DTLS_MAX_PACKET_BYTES)} bytes (one DTLS record); <value> is ${count(size)}`,
       );
@@ -276,7 +286,7 @@ export const send: Command = {
     };
     if (enet !== null) {
       let failed = false;
-      const opened = await enetChannel(host, port, enet, context.signal, print, (message) => {
+      const opened = await enetChannel(host, port, enet, dtls, context.signal, print, (message) => {
         failed = true;
         context.stderr.write(message);
       });

@@ -169,3 +169,37 @@ test("liveness: a listened connection keeps the process alive until destroy(), a
   t.is(code, 0);
   t.deepEqual(lines, ["still alive"], "the listened connection kept it alive until destroy()");
 });
+
+test("a 'connect' listener attached right after connectToHost gets the event, even when the answer comes within the first pass", async (t) => {
+  // The server runs in another process so it can answer while the client's first pass is still
+  // reading: that pass runs when the listener is being added, before Node has registered it.
+  const script = `
+    const { ENetConnection } = require(${JSON.stringify(join(__dirname, "..", "src-ts", "enet", "enet-connection.ts"))});
+    const c = new ENetConnection();
+    c.createHostBound("127.0.0.1", 0, 32);
+    c.on("connect", () => {});
+    console.log(c.getLocalPort());
+    process.stdin.on("end", () => c.destroy());
+    process.stdin.resume();
+  `;
+  const child = spawn(process.execPath, ["--import=tsx", "-e", script], { stdio: ["pipe", "pipe", "inherit"] });
+  t.teardown(() => child.kill());
+  const lines = collectLines(child.stdout);
+  const deadline = Date.now() + 15_000;
+  while (lines.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const port = Number(lines[0]);
+  t.true(port > 0, "the server child printed its port");
+  const missed: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const c = host(t);
+    c.createHost(1, 0);
+    const peer = c.connectToHost("127.0.0.1", port)!;
+    const connected = once(c, "connect").then(() => true);
+    const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref());
+    if (!(await Promise.race([connected, late]))) missed.push(i);
+    peer.peerDisconnectNow();
+    c.destroy();
+  }
+  t.deepEqual(missed, [], "every attempt saw its 'connect' event");
+  child.stdin.end();
+});

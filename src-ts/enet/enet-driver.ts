@@ -134,7 +134,9 @@ export class EnetDriver {
         this.#safeDrain();
         return true;
       },
-      onStarted: () => this.#safeDrain(),
+      // Deferred: a watch starts from 'newListener', before Node registers that listener, and
+      // one pass can already hold its event (a loopback peer answers within the pass).
+      onStarted: () => this.#queueDrain(),
       onTick: () => this.#safeDrain(),
     });
     this.#mode.setTick(TICK_MS);

@@ -25,6 +25,7 @@ import {
 import { UsageError, flag, parseInteger, stringOption, type ParsedArgs } from "./args.js";
 import { CommandFailure } from "./command.js";
 import { hostPort } from "./format.js";
+import { PacketEventQueue } from "./packet-event-queue.js";
 import type { PacketSource } from "./receive-loop.js";
 
 // ------------------------------------------------------------------------------------------------
@@ -266,8 +267,6 @@ interface SessionPacket extends UDPPacket {
   session: PacketPeerDTLS;
 }
 
-type Item = { packet: SessionPacket } | { event: SessionEvent };
-
 /** Counters of a DTLS server's sessions, for the summary. */
 export interface SessionCounts {
   /** Handshakes completed. */
@@ -294,11 +293,8 @@ export class DtlsSource implements PacketSource {
   readonly counts: SessionCounts = { sessions: 0, handshakesFailed: 0, notDtls: 0 };
   readonly #server: UDPServer;
   readonly #dtls: DTLSServer;
-  readonly #onEvent: (event: SessionEvent) => void;
   readonly #sessions = new Set<PacketPeerDTLS>();
-  #queue: Item[] = [];
-  #wake: (() => void) | null = null;
-  #closed = false;
+  readonly #queue: PacketEventQueue<SessionPacket, SessionEvent>;
   #dropped: number | null = null;
   #osDropped: number | null = null;
 
@@ -306,12 +302,12 @@ export class DtlsSource implements PacketSource {
   constructor(server: UDPServer, dtls: DTLSServer, onEvent: (event: SessionEvent) => void) {
     this.#server = server;
     this.#dtls = dtls;
-    this.#onEvent = onEvent;
+    this.#queue = new PacketEventQueue(onEvent);
     server.on("connection", this.#onConnection);
   }
 
   dropped(): number {
-    return this.#dropped ?? this.#server.stats().packetsDropped;
+    return this.#dropped ?? this.#server.stats().packetsDropped + this.#queue.dropped;
   }
 
   osDropped(): number {
@@ -323,54 +319,27 @@ export class DtlsSource implements PacketSource {
   }
 
   isOpen(): boolean {
-    return !this.#closed;
+    return !this.#queue.ended;
   }
 
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#queue.ended) return;
     const stats = this.#server.stats();
-    this.#dropped = stats.packetsDropped;
+    this.#dropped = stats.packetsDropped + this.#queue.dropped;
     this.#osDropped = stats.osDropped;
     this.#server.off("connection", this.#onConnection);
     for (const session of [...this.#sessions]) session.disconnectFromPeer();
     this.#sessions.clear();
     this.#server.stop();
-    this.#queue = [];
-    this.#notify();
+    this.#queue.end();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<UDPPacket> {
-    return {
-      next: async (): Promise<IteratorResult<UDPPacket>> => {
-        for (;;) {
-          if (this.#closed) return { done: true, value: undefined };
-          const item = this.#queue.shift();
-          if (item === undefined) {
-            await new Promise<void>((resolve) => (this.#wake = resolve));
-            continue;
-          }
-          if ("event" in item) this.#onEvent(item.event);
-          else return { done: false, value: item.packet };
-        }
-      },
-      return: async (): Promise<IteratorResult<UDPPacket>> => ({ done: true, value: undefined }),
-    };
-  }
-
-  #push(item: Item): void {
-    this.#queue.push(item);
-    this.#notify();
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
+    return this.#queue[Symbol.asyncIterator]();
   }
 
   readonly #onConnection = (udp: PacketPeerUDP): void => {
-    if (this.#closed) {
+    if (this.#queue.ended) {
       udp.close();
       return;
     }
@@ -389,15 +358,13 @@ export class DtlsSource implements PacketSource {
       // sends it again, as a new connection. Only a datagram that was no ClientHello is news.
       if (this.#dtls.stats().notClientHello > notClientHello) {
         this.counts.notDtls++;
-        this.#push({
-          event: {
-            address,
-            port,
-            state: "not-dtls",
-            status: statusName(session.getStatus()),
-            milliseconds: 0,
-            text: "not DTLS: the first datagram of this client is no ClientHello, ignored",
-          },
+        this.#queue.pushEvent({
+          address,
+          port,
+          state: "not-dtls",
+          status: statusName(session.getStatus()),
+          milliseconds: 0,
+          text: "not DTLS: the first datagram of this client is no ClientHello, ignored",
         });
       }
       return;
@@ -405,10 +372,10 @@ export class DtlsSource implements PacketSource {
     this.#sessions.add(session);
     let connected = false;
     const event = (state: SessionEvent["state"], status: number, text: string): void => {
-      this.#push({ event: { address, port, state, status: statusName(status), milliseconds: elapsed(), text } });
+      this.#queue.pushEvent({ address, port, state, status: statusName(status), milliseconds: elapsed(), text });
     };
     session.on("status", (status) => {
-      if (this.#closed) return;
+      if (this.#queue.ended) return;
       if (status === DTLSStatus.STATUS_CONNECTED) {
         connected = true;
         this.counts.sessions++;
@@ -434,8 +401,8 @@ export class DtlsSource implements PacketSource {
       }
     });
     session.on("packet", (data) => {
-      if (this.#closed) return;
-      this.#push({ packet: { data, address, port, family: familyOf(address), size: data.length, session } });
+      if (this.#queue.ended) return;
+      this.#queue.pushPacket({ data, address, port, family: familyOf(address), size: data.length, session });
     });
   };
 }

@@ -14,7 +14,6 @@ import {
 } from "./api.js";
 import {
   DISCONNECT_WAIT_MS,
-  MAX_QUEUED,
   enetPacket,
   familyOf,
   type EnetClientSettings,
@@ -22,6 +21,7 @@ import {
 } from "./enet.js";
 import type { ClientSettings } from "./dtls.js";
 import { hostPort } from "./format.js";
+import { MAX_QUEUED } from "./packet-event-queue.js";
 
 /** Least wait between the last unreliable packet and the DISCONNECT. */
 const UNRELIABLE_LANDING_MS = 20;

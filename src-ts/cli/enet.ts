@@ -13,6 +13,7 @@ import {
 } from "./api.js";
 import { UsageError, flag, parseInteger, stringOption, type ParsedArgs } from "./args.js";
 import type { Json } from "./json.js";
+import { PacketEventQueue } from "./packet-event-queue.js";
 import type { PacketSource } from "./receive-loop.js";
 
 // ------------------------------------------------------------------------------------------------
@@ -69,8 +70,6 @@ export const DISCONNECT_WAIT_MS = 1_000;
 const FLAG_MASK = ENetPacketPeer.FLAG_RELIABLE | ENetPacketPeer.FLAG_UNSEQUENCED | ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT;
 /** Channels a peer gets (connect_to_host's 0 = ENet's most); `--channel` is below it. */
 const MAX_CHANNEL = 254;
-/** Packets and events the source holds unread; past it, packets are dropped and counted. */
-export const MAX_QUEUED = 65536;
 
 function requireEnet(values: ParsedArgs["values"], names: readonly string[]): void {
   if (flag(values, "enet")) return;
@@ -185,8 +184,6 @@ export interface PeerEvent {
   text: string;
 }
 
-type Item = { packet: EnetPacket } | { event: PeerEvent };
-
 /** Counters of an ENet host, for the summary. */
 export interface EnetCounts {
   connects: number;
@@ -222,20 +219,16 @@ export function listenEnet(
  */
 export class EnetSource implements PacketSource {
   readonly #connection: ENetConnection;
-  readonly #onEvent: (event: PeerEvent) => void;
   /** Each peer's address, kept for its DISCONNECT (an inactive peer has none). */
   readonly #addresses = new Map<ENetPacketPeer, [string, number]>();
-  #queue: Item[] = [];
-  #wake: (() => void) | null = null;
-  #closed = false;
-  #queueDropped = 0;
+  readonly #queue: PacketEventQueue<EnetPacket, PeerEvent>;
   #final: { dropped: number; osDropped: number; rejected: number } | null = null;
   #connects = 0;
   #disconnects = 0;
 
   constructor(connection: ENetConnection, onEvent: (event: PeerEvent) => void) {
     this.#connection = connection;
-    this.#onEvent = onEvent;
+    this.#queue = new PacketEventQueue(onEvent);
     connection.on("connect", this.#onConnect);
     connection.on("disconnect", this.#onDisconnect);
     connection.on("receive", this.#onReceive);
@@ -247,7 +240,7 @@ export class EnetSource implements PacketSource {
   }
 
   dropped(): number {
-    return this.#final?.dropped ?? this.#connection.stats().datagramsDropped + this.#queueDropped;
+    return this.#final?.dropped ?? this.#connection.stats().datagramsDropped + this.#queue.dropped;
   }
 
   osDropped(): number {
@@ -260,15 +253,14 @@ export class EnetSource implements PacketSource {
   }
 
   isOpen(): boolean {
-    return !this.#closed;
+    return !this.#queue.ended;
   }
 
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#queue.ended) return;
     const stats = this.#connection.stats();
     this.#final = {
-      dropped: stats.datagramsDropped + this.#queueDropped,
+      dropped: stats.datagramsDropped + this.#queue.dropped,
       osDropped: stats.osDropped,
       rejected: stats.rejected,
     };
@@ -276,26 +268,11 @@ export class EnetSource implements PacketSource {
     this.#connection.off("disconnect", this.#onDisconnect);
     this.#connection.off("receive", this.#onReceive);
     this.#farewell();
-    this.#queue = [];
-    this.#notify();
+    this.#queue.end();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<UDPPacket> {
-    return {
-      next: async (): Promise<IteratorResult<UDPPacket>> => {
-        for (;;) {
-          if (this.#closed) return { done: true, value: undefined };
-          const item = this.#queue.shift();
-          if (item === undefined) {
-            await new Promise<void>((resolve) => (this.#wake = resolve));
-            continue;
-          }
-          if ("event" in item) this.#onEvent(item.event);
-          else return { done: false, value: item.packet };
-        }
-      },
-      return: async (): Promise<IteratorResult<UDPPacket>> => ({ done: true, value: undefined }),
-    };
+    return this.#queue[Symbol.asyncIterator]();
   }
 
   /**
@@ -321,42 +298,23 @@ export class EnetSource implements PacketSource {
     left();
   }
 
-  #push(item: Item): void {
-    if (this.#queue.length >= MAX_QUEUED && "packet" in item) {
-      this.#queueDropped++;
-      return;
-    }
-    this.#queue.push(item);
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
-  }
-
   readonly #onConnect = (peer: ENetPacketPeer, data: number): void => {
     const address = peer.getRemoteAddress();
     const port = peer.getRemotePort();
     this.#addresses.set(peer, [address, port]);
     this.#connects++;
-    this.#push({ event: { address, port, state: "connected", data, text: `ENet peer connected (data ${data})` } });
+    this.#queue.pushEvent({ address, port, state: "connected", data, text: `ENet peer connected (data ${data})` });
   };
 
   readonly #onDisconnect = (peer: ENetPacketPeer, data: number): void => {
     const [address, port] = this.#addresses.get(peer) ?? ["?", 0];
     this.#addresses.delete(peer);
     this.#disconnects++;
-    this.#push({
-      event: { address, port, state: "disconnected", data, text: `ENet peer disconnected (data ${data})` },
-    });
+    this.#queue.pushEvent({ address, port, state: "disconnected", data, text: `ENet peer disconnected (data ${data})` });
   };
 
   readonly #onReceive = (peer: ENetPacketPeer, packet: Buffer, channel: number, flags: number): void => {
     const [address, port] = this.#addresses.get(peer) ?? [peer.getRemoteAddress(), peer.getRemotePort()];
-    this.#push({ packet: enetPacket(peer, address, port, packet, channel, flags) });
+    this.#queue.pushPacket(enetPacket(peer, address, port, packet, channel, flags));
   };
 }

@@ -22,7 +22,7 @@
 
 use std::sync::Arc;
 
-use crate::{gather, Compressor, Counters, Mode, MAX_COMPRESS_INPUT};
+use crate::{gather, Counters, Mode, MAX_COMPRESS_INPUT};
 
 const MAX_COPY: usize = 32;
 const MAX_LEN: usize = 264; // 256 + 8
@@ -379,31 +379,19 @@ impl FastLz {
             _ => 0,
         }
     }
-}
 
-impl Compressor for FastLz {
-    fn compress(&mut self, in_buffers: &[&[u8]], in_limit: usize, out: &mut [u8]) -> usize {
-        let n = self.compress_raw(in_buffers, in_limit, out);
-        self.counters.count_compress(n)
-    }
-
-    fn decompress(&mut self, input: &[u8], out: &mut [u8]) -> usize {
-        let n = decompress(input, out).unwrap_or(0);
-        self.counters.count_decompress(n)
-    }
-
-    fn counters(&self) -> &Arc<Counters> {
-        &self.counters
-    }
-
-    fn mode(&self) -> Mode {
-        Mode::FastLz
+    /// Godot's `enet_decompress` for `COMPRESS_FASTLZ`, without counting.
+    pub fn decompress_raw(&mut self, input: &[u8], out: &mut [u8]) -> usize {
+        decompress(input, out).unwrap_or(0)
     }
 }
+
+counted_compressor!(FastLz, Mode::FastLz);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Compressor;
 
     fn round_trip(data: &[u8]) -> usize {
         let mut packed = vec![0u8; godot_max_compressed_size(data.len())];

@@ -27,6 +27,32 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+/// The [`Compressor`] of a codec with `compress_raw` / `decompress_raw` and a `counters` field:
+/// every result counted. Written once for the four codecs.
+macro_rules! counted_compressor {
+    ($codec:ty, $mode:expr) => {
+        impl $crate::Compressor for $codec {
+            fn compress(&mut self, in_buffers: &[&[u8]], in_limit: usize, out: &mut [u8]) -> usize {
+                let n = self.compress_raw(in_buffers, in_limit, out);
+                self.counters.count_compress(n)
+            }
+
+            fn decompress(&mut self, input: &[u8], out: &mut [u8]) -> usize {
+                let n = self.decompress_raw(input, out);
+                self.counters.count_decompress(n)
+            }
+
+            fn counters(&self) -> &std::sync::Arc<$crate::Counters> {
+                &self.counters
+            }
+
+            fn mode(&self) -> $crate::Mode {
+                $mode
+            }
+        }
+    };
+}
+
 pub mod fastlz;
 pub mod range_coder;
 pub mod zlib;

@@ -19,7 +19,7 @@
 
 use std::sync::Arc;
 
-use crate::{Compressor, Counters, Mode};
+use crate::{Counters, Mode};
 
 const RANGE_CODER_TOP: u32 = 1 << 24;
 const RANGE_CODER_BOTTOM: u32 = 1 << 16;
@@ -688,29 +688,12 @@ fn decode_symbol(model: &mut Model<'_>, dec: &mut Decoder<'_>) -> Decoded {
     Decoded::Value(value)
 }
 
-impl Compressor for RangeCoder {
-    fn compress(&mut self, in_buffers: &[&[u8]], in_limit: usize, out: &mut [u8]) -> usize {
-        let n = self.compress_raw(in_buffers, in_limit, out);
-        self.counters.count_compress(n)
-    }
-
-    fn decompress(&mut self, input: &[u8], out: &mut [u8]) -> usize {
-        let n = self.decompress_raw(input, out);
-        self.counters.count_decompress(n)
-    }
-
-    fn counters(&self) -> &Arc<Counters> {
-        &self.counters
-    }
-
-    fn mode(&self) -> Mode {
-        Mode::RangeCoder
-    }
-}
+counted_compressor!(RangeCoder, Mode::RangeCoder);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Compressor;
 
     fn round_trip(data: &[u8]) {
         let mut rc = RangeCoder::new();

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
-use crate::{gather, Compressor, Counters, Mode, MAX_COMPRESS_INPUT};
+use crate::{gather, Counters, Mode, MAX_COMPRESS_INPUT};
 
 /// zlib's `deflateBound` for Godot's parameters (window bits 15, memory level 8, zlib wrapper).
 pub fn deflate_bound(n: usize) -> usize {
@@ -87,29 +87,12 @@ impl Zlib {
     }
 }
 
-impl Compressor for Zlib {
-    fn compress(&mut self, in_buffers: &[&[u8]], in_limit: usize, out: &mut [u8]) -> usize {
-        let n = self.compress_raw(in_buffers, in_limit, out);
-        self.counters.count_compress(n)
-    }
-
-    fn decompress(&mut self, input: &[u8], out: &mut [u8]) -> usize {
-        let n = self.decompress_raw(input, out);
-        self.counters.count_decompress(n)
-    }
-
-    fn counters(&self) -> &Arc<Counters> {
-        &self.counters
-    }
-
-    fn mode(&self) -> Mode {
-        Mode::Zlib
-    }
-}
+counted_compressor!(Zlib, Mode::Zlib);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Compressor;
 
     #[test]
     fn round_trip_and_refusals() {

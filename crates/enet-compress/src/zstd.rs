@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use zstd_safe::{CCtx, DCtx};
 
-use crate::{gather, Compressor, Counters, Mode, MAX_COMPRESS_INPUT};
+use crate::{gather, Counters, Mode, MAX_COMPRESS_INPUT};
 
 /// `COMPRESS_ZSTD` as Godot installs it.
 pub struct Zstd {
@@ -77,29 +77,12 @@ impl Zstd {
     }
 }
 
-impl Compressor for Zstd {
-    fn compress(&mut self, in_buffers: &[&[u8]], in_limit: usize, out: &mut [u8]) -> usize {
-        let n = self.compress_raw(in_buffers, in_limit, out);
-        self.counters.count_compress(n)
-    }
-
-    fn decompress(&mut self, input: &[u8], out: &mut [u8]) -> usize {
-        let n = self.decompress_raw(input, out);
-        self.counters.count_decompress(n)
-    }
-
-    fn counters(&self) -> &Arc<Counters> {
-        &self.counters
-    }
-
-    fn mode(&self) -> Mode {
-        Mode::Zstd
-    }
-}
+counted_compressor!(Zstd, Mode::Zstd);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Compressor;
 
     #[test]
     fn round_trip_and_refusals() {

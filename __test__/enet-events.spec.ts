@@ -10,6 +10,7 @@ import { ENetConnection, type ENetServiceResult } from "../src-ts/enet/enet-conn
 import { type ENetConnectionEvent } from "../src-ts/enet/enet-driver.js";
 import { ENetPacketPeer } from "../src-ts/enet/enet-packet-peer.js";
 import { collectLines, exitOf } from "./child-output.js";
+import { slowdown } from "./emulation.js";
 import { bound, connectedPair, host } from "./enet-helpers.js";
 
 const { EVENT_CONNECT, EVENT_NONE, EVENT_RECEIVE, EVENT_DISCONNECT } = ENetConnection;
@@ -156,7 +157,8 @@ test("liveness: a listened connection keeps the process alive until destroy(), a
     const started = Date.now();
     const child = spawn(process.execPath, ["--import=tsx", "-e", script(unref)], { stdio: ["ignore", "pipe", "inherit"] });
     const lines = collectLines(child.stdout);
-    const killer = setTimeout(() => child.kill(), 10_000);
+    // Starting node with tsx takes seconds under emulation.
+    const killer = setTimeout(() => child.kill(), 10_000 * slowdown);
     const code = await exitOf(child);
     clearTimeout(killer);
     return [code, lines, Date.now() - started];
@@ -185,7 +187,7 @@ test("a 'connect' listener attached right after connectToHost gets the event, ev
   const child = spawn(process.execPath, ["--import=tsx", "-e", script], { stdio: ["pipe", "pipe", "inherit"] });
   t.teardown(() => child.kill());
   const lines = collectLines(child.stdout);
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 15_000 * slowdown;
   while (lines.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const port = Number(lines[0]);
   t.true(port > 0, "the server child printed its port");
@@ -195,7 +197,7 @@ test("a 'connect' listener attached right after connectToHost gets the event, ev
     c.createHost(1, 0);
     const peer = c.connectToHost("127.0.0.1", port)!;
     const connected = once(c, "connect").then(() => true);
-    const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref());
+    const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000 * slowdown).unref());
     if (!(await Promise.race([connected, late]))) missed.push(i);
     peer.peerDisconnectNow();
     c.destroy();

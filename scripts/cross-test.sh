@@ -2,7 +2,7 @@
 # Builds the addon for another target on this x86-64 Linux machine and runs the project's tests
 # there under emulation (issue 11):
 #
-#   bash scripts/cross-test.sh aarch64-unknown-linux-gnu   # qemu-user + the arm64 node (~9.5 min)
+#   bash scripts/cross-test.sh aarch64-unknown-linux-gnu   # qemu-user + the arm64 node (~15.5 min)
 #   bash scripts/cross-test.sh x86_64-pc-windows-gnu       # wine + the Windows node.exe (~6.5 min)
 #   bash scripts/cross-test.sh <target> __test__/x.spec.ts # only these ava arguments, no cargo test
 #

@@ -23,12 +23,14 @@ mod dtls_host;
 mod dtls_transport;
 mod host;
 mod socket;
+mod types;
 
 pub use address::EnetAddress;
 pub use compression::{CompressionMode, GodotSettings};
-pub use host::{
-    Compressor, EnetHost, Event, HostConfig, HostCounters, Packet, PacketFlags, PeerId, PeerState,
-    PeerStats, SendError, DEFAULT_RECV_QUEUE_BYTES, MAX_CHANNELS, MAX_PEERS, MTU_MAX,
+pub use host::EnetHost;
+pub use types::{
+    Compressor, Event, HostConfig, HostCounters, Packet, PacketFlags, PeerId, PeerState, PeerStats,
+    SendError, DEFAULT_RECV_QUEUE_BYTES, MAX_CHANNELS, MAX_PEERS, MTU_MAX,
 };
 
 /// ENet over DTLS (feature `dtls`): Godot's `dtls_server_setup` / `dtls_client_setup`.

@@ -61,6 +61,12 @@ export interface NativePeer {
   setDestAddress(host: string, port: number): number;
   /** Empty data: OK, nothing sent (Godot). Would-block: waits for writability, then retries. */
   putPacket(data: Uint8Array): number;
+  /**
+   * `putPacket` as a function of its own (src/sender.rs): the same send through a hand-written
+   * N-API entry without napi-rs's per-call glue. Throws a TypeError for anything but a byte
+   * view. Made once per peer; it keeps the engine peer alive, not its socket open.
+   */
+  sender(): (data: Uint8Array) => number;
   /** Sends every buffer as its own datagram to the destination (sendmmsg / UDP GSO). */
   putPackets(packets: Uint8Array[]): number;
   /**

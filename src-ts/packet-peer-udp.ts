@@ -123,6 +123,8 @@ export class PacketPeerUDP
   implements AsyncIterable<UDPPacket>
 {
   #native: NativePeer;
+  /** `#native.putPacket` without napi-rs's per-call glue (src/sender.rs). */
+  #send: (data: Uint8Array) => number;
   #lastGetError: GodotError = GodotError.OK;
   /** Sender of the last packet handed out from a batch (events, iteration); null: ask native. */
   #packetIp: string | null = null;
@@ -184,6 +186,7 @@ export class PacketPeerUDP
     super();
     this.#native = adopting ?? new native.NativePeer();
     adopting = null;
+    this.#send = this.#native.sender();
     this.#events = new EventMode(this.#native, {
       isOpen: () => this.#native.isBound(),
       // Packets may already sit in the queue (drained by an earlier call): do not wait for a new one.
@@ -333,7 +336,7 @@ export class PacketPeerUDP
    */
   putPacket(data: Uint8Array): GodotError {
     checkBytes(data, "data");
-    const code = this.#native.putPacket(data);
+    const code = this.#send(data);
     this.#afterSend();
     return code;
   }

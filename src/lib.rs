@@ -14,6 +14,7 @@ mod enet_dtls;
 #[cfg(feature = "enet")]
 mod enet_peer;
 mod peer;
+mod sender;
 mod server;
 mod uv;
 mod watch;

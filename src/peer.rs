@@ -1,11 +1,17 @@
 //! `NativePeer`: Godot's PacketPeerUDP (see `src-ts/native.ts` for the contract).
 
+use std::cell::{RefCell, RefMut};
+use std::rc::Rc;
+
 use godot_udp_engine::{PacketPeerUdp, SocketOptions};
-use napi::bindgen_prelude::{BufferSlice, Function, PromiseRaw, Uint32ArraySlice, Uint8ArraySlice};
+use napi::bindgen_prelude::{
+    BufferSlice, Function, PromiseRaw, Uint32ArraySlice, Uint8ArraySlice, Unknown,
+};
 use napi::{Env, Result};
 use napi_derive::napi;
 
 use crate::convert::{godot_int, NativeStats};
+use crate::sender;
 use crate::watch::JsWatcher;
 
 #[napi]
@@ -13,15 +19,24 @@ pub struct NativePeer {
     // Declared first so it drops first: the poll handle must leave libuv before the engine
     // closes the descriptor.
     watcher: JsWatcher,
-    inner: PacketPeerUdp,
+    // Shared with the peer's sender (`sender.rs`), whose hand-written entry sends without
+    // napi-rs's per-call glue. Only the JS thread touches either.
+    inner: Rc<RefCell<PacketPeerUdp>>,
 }
 
 impl NativePeer {
     pub(crate) fn from_engine(inner: PacketPeerUdp) -> Self {
         NativePeer {
             watcher: JsWatcher::default(),
-            inner,
+            inner: Rc::new(RefCell::new(inner)),
         }
+    }
+
+    /// The engine peer. Only a JS call re-entering from inside another call on the same peer
+    /// could find it borrowed (none does: `wait_sync`'s callback is the facade's no-op); the
+    /// panic that would give becomes a JS error (`catch_unwind`).
+    fn engine(&self) -> RefMut<'_, PacketPeerUdp> {
+        self.inner.borrow_mut()
     }
 
     /// The engine peer, for a session layered on it (DTLS) to receive and send through. `f` may
@@ -29,8 +44,8 @@ impl NativePeer {
     /// watch, if any, is finished then, as `close` finishes it.
     #[cfg_attr(not(feature = "dtls"), allow(dead_code))]
     pub(crate) fn with_engine<R>(&mut self, f: impl FnOnce(&mut PacketPeerUdp) -> R) -> R {
-        let r = f(&mut self.inner);
-        if self.watcher.fd().is_some() && !self.inner.is_bound() {
+        let r = f(&mut self.engine());
+        if self.watcher.fd().is_some() && !self.engine().is_bound() {
             self.watcher.finish();
         }
         r
@@ -58,7 +73,7 @@ impl NativePeer {
             reuse_port,
             os_recv_buf_size: os_recv_buf_size.map(godot_int),
         };
-        self.inner.bind_with(
+        self.engine().bind_with(
             godot_int(port),
             &bind_address,
             godot_int(recv_buf_size),
@@ -70,15 +85,16 @@ impl NativePeer {
     pub fn close(&mut self) {
         // Stop polling before the engine closes the descriptor.
         self.watcher.finish();
-        self.inner.close();
+        self.engine().close();
     }
 
     #[napi(catch_unwind)]
     pub fn connect_to_host(&mut self, host: String, port: f64) -> i32 {
         // A failed connect closes the socket: stop polling across the call.
         let was_polling = self.watcher.suspend();
-        let code = self.inner.connect_to_host(&host, godot_int(port));
-        match (self.watcher.fd(), self.inner.raw_socket()) {
+        let code = self.engine().connect_to_host(&host, godot_int(port));
+        let socket = self.engine().raw_socket();
+        match (self.watcher.fd(), socket) {
             (Some(watched), Ok(fd)) if watched == fd => self.watcher.resume(was_polling),
             (Some(_), _) => self.watcher.finish(),
             (None, _) => {}
@@ -88,23 +104,30 @@ impl NativePeer {
 
     #[napi(catch_unwind)]
     pub fn set_dest_address(&mut self, host: String, port: f64) -> i32 {
-        self.inner.set_dest_address(&host, godot_int(port))
+        self.engine().set_dest_address(&host, godot_int(port))
     }
 
     #[napi(catch_unwind)]
     pub fn put_packet(&mut self, data: Uint8ArraySlice) -> i32 {
-        self.inner.put_packet(&data)
+        self.engine().put_packet(&data)
+    }
+
+    /// `putPacket` as a function of its own, `(data) => code`, through a hand-written entry
+    /// (`sender.rs`). It keeps the engine peer alive, not open: `close()` still closes it.
+    #[napi(catch_unwind, ts_return_type = "(data: Uint8Array) => number")]
+    pub fn sender<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        sender::create(env, Rc::clone(&self.inner))
     }
 
     #[napi(catch_unwind)]
     pub fn put_packets(&mut self, packets: Vec<Uint8ArraySlice>) -> i32 {
         let slices: Vec<&[u8]> = packets.iter().map(|p| &**p).collect();
-        self.inner.put_packets(&slices)
+        self.engine().put_packets(&slices)
     }
 
     #[napi(catch_unwind)]
     pub fn get_available_packet_count(&mut self, release: Option<u32>) -> i32 {
-        self.inner.release_and_count(lent_count(release))
+        self.engine().release_and_count(lent_count(release))
     }
 
     #[napi(catch_unwind)]
@@ -114,9 +137,9 @@ impl NativePeer {
         release: Option<u32>,
         drained_now: Option<bool>,
     ) -> Result<Option<BufferSlice<'e>>> {
-        self.inner.release_lent(lent_count(release));
+        self.engine().release_lent(lent_count(release));
         let taken = self
-            .inner
+            .engine()
             .get_packet_with(drained_now.unwrap_or(false), |a, b| {
                 if b.is_empty() {
                     BufferSlice::copy_from(env, a)
@@ -136,17 +159,17 @@ impl NativePeer {
 
     #[napi(catch_unwind)]
     pub fn get_packet_error(&self) -> i32 {
-        self.inner.packet_error()
+        self.engine().packet_error()
     }
 
     #[napi(catch_unwind)]
     pub fn get_packet_ip(&self) -> String {
-        self.inner.packet_ip()
+        self.engine().packet_ip()
     }
 
     #[napi(catch_unwind)]
     pub fn get_packet_port(&self) -> u32 {
-        u32::from(self.inner.packet_port())
+        u32::from(self.engine().packet_port())
     }
 
     #[napi(catch_unwind)]
@@ -157,14 +180,14 @@ impl NativePeer {
         release: Option<u32>,
         rearm_if_emptied: Option<bool>,
     ) -> i32 {
-        self.inner.release_lent(lent_count(release));
+        self.engine().release_lent(lent_count(release));
         // SAFETY: the JS thread is inside this call, so no JS code runs concurrently on it;
         // the views are only written within their bounds.
         let (data, meta) = unsafe { (data.as_mut(), meta.as_mut()) };
-        let taken = self.inner.take_packets(data, meta);
+        let taken = self.engine().take_packets(data, meta);
         // The event path re-arms its watch once the queue is empty: doing it here saves it a
         // native call per wake-up.
-        if rearm_if_emptied == Some(true) && taken > 0 && self.inner.queued() == 0 {
+        if rearm_if_emptied == Some(true) && taken > 0 && self.engine().queued() == 0 {
             self.watcher.rearm();
         }
         taken
@@ -179,62 +202,62 @@ impl NativePeer {
     ) -> i32 {
         // SAFETY: as in take_packets.
         let (data, meta) = unsafe { (data.as_mut(), meta.as_mut()) };
-        self.inner.lend_packets(data, meta, release as usize)
+        self.engine().lend_packets(data, meta, release as usize)
     }
 
     #[napi(catch_unwind)]
     pub fn release_lent(&mut self, n: u32) {
-        self.inner.release_lent(n as usize);
+        self.engine().release_lent(n as usize);
     }
 
     #[napi(catch_unwind)]
     pub fn get_os_recv_buf_size(&mut self) -> f64 {
-        self.inner.os_recv_buf_size() as f64
+        self.engine().os_recv_buf_size() as f64
     }
 
     #[napi(catch_unwind)]
     pub fn get_local_port(&mut self) -> u32 {
-        u32::from(self.inner.local_port())
+        u32::from(self.engine().local_port())
     }
 
     #[napi(catch_unwind)]
     pub fn is_bound(&mut self) -> bool {
-        self.inner.is_bound()
+        self.engine().is_bound()
     }
 
     #[napi(catch_unwind)]
     pub fn is_socket_connected(&mut self) -> bool {
-        self.inner.is_socket_connected()
+        self.engine().is_socket_connected()
     }
 
     #[napi(catch_unwind)]
     pub fn set_broadcast_enabled(&mut self, enabled: bool) {
-        self.inner.set_broadcast_enabled(enabled);
+        self.engine().set_broadcast_enabled(enabled);
     }
 
     #[napi(catch_unwind)]
     pub fn join_multicast_group(&mut self, group: String, interface_name: String) -> i32 {
-        self.inner.join_multicast_group(&group, &interface_name)
+        self.engine().join_multicast_group(&group, &interface_name)
     }
 
     #[napi(catch_unwind)]
     pub fn leave_multicast_group(&mut self, group: String, interface_name: String) -> i32 {
-        self.inner.leave_multicast_group(&group, &interface_name)
+        self.engine().leave_multicast_group(&group, &interface_name)
     }
 
     #[napi(catch_unwind)]
     pub fn set_multicast_interface(&mut self, interface_name: String) -> i32 {
-        self.inner.set_multicast_interface(&interface_name)
+        self.engine().set_multicast_interface(&interface_name)
     }
 
     #[napi(catch_unwind)]
     pub fn set_multicast_loopback(&mut self, enabled: bool) -> i32 {
-        self.inner.set_multicast_loopback(enabled)
+        self.engine().set_multicast_loopback(enabled)
     }
 
     #[napi(catch_unwind)]
     pub fn set_multicast_ttl(&mut self, ttl: f64) -> i32 {
-        self.inner.set_multicast_ttl(godot_int(ttl))
+        self.engine().set_multicast_ttl(godot_int(ttl))
     }
 
     #[napi(catch_unwind)]
@@ -244,13 +267,15 @@ impl NativePeer {
         timeout_ms: f64,
         wait_id: f64,
     ) -> Result<PromiseRaw<'e, i32>> {
-        let fut = self.inner.wait(godot_int(timeout_ms), godot_int(wait_id));
+        let fut = self
+            .engine()
+            .wait(godot_int(timeout_ms), godot_int(wait_id));
         env.spawn_future(async move { Ok(fut.await) })
     }
 
     #[napi(catch_unwind)]
     pub fn cancel_wait(&mut self, wait_id: f64) {
-        self.inner.cancel_wait(godot_int(wait_id));
+        self.engine().cancel_wait(godot_int(wait_id));
     }
 
     /// `still_running` (any JS function; the facade passes a no-op) is called between the
@@ -268,13 +293,14 @@ impl NativePeer {
             // fails exactly when the thread must stop.
             still_running.as_ref().is_some_and(|f| f.call(()).is_err())
         };
-        self.inner
+        self.engine()
             .wait_sync_until(godot_int(timeout_ms), &mut interrupted)
     }
 
     #[napi(catch_unwind)]
     pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> i32 {
-        match self.inner.raw_socket() {
+        let socket = self.engine().raw_socket();
+        match socket {
             Ok(fd) => self.watcher.start(env, fd, on_readable),
             Err(code) => code,
         }
@@ -302,12 +328,12 @@ impl NativePeer {
 
     #[napi(catch_unwind)]
     pub fn stats(&mut self) -> NativeStats {
-        self.inner.stats().into()
+        self.engine().stats().into()
     }
 
     #[napi(catch_unwind)]
     pub fn server_peer_id(&mut self) -> i64 {
-        self.inner.server_peer_id()
+        self.engine().server_peer_id()
     }
 }
 

@@ -17,9 +17,18 @@ for (const [name, cls] of Object.entries(binding)) {
     const f = d.value;
     const key = `${name}.${method}`;
     cls.prototype[method] = function (...args) {
+      const result = f.apply(this, args);
+      // NativePeer.sender() hands out putPacket as a function of its own: count its calls.
+      if (method === "sender") return countAs(`${name}.putPacket`, result);
       counts[key] = (counts[key] ?? 0) + 1;
-      return f.apply(this, args);
+      return result;
     };
   }
+}
+function countAs(key, f) {
+  return (...args) => {
+    counts[key] = (counts[key] ?? 0) + 1;
+    return f(...args);
+  };
 }
 process.on("exit", () => process.stderr.write(`NATIVE-CALLS ${JSON.stringify(counts)}\n`));

@@ -62,11 +62,11 @@ export interface NativePeer {
   /** Empty data: OK, nothing sent (Godot). Would-block: waits for writability, then retries. */
   putPacket(data: Uint8Array): number;
   /**
-   * `putPacket` as a function of its own (src/sender.rs): the same send through a hand-written
-   * N-API entry without napi-rs's per-call glue. Throws a TypeError for anything but a byte
-   * view. Made once per peer; it keeps the engine peer alive, not its socket open.
+   * The hot-path methods (`NativePeerEntries`) as functions of their own, through hand-written
+   * N-API entries without napi-rs's per-call glue (src/entries.rs); `withEntries` installs them.
+   * Made once per peer; they keep the engine peer alive, not its socket open.
    */
-  sender(): (data: Uint8Array) => number;
+  entries(): object;
   /** Sends every buffer as its own datagram to the destination (sendmmsg / UDP GSO). */
   putPackets(packets: Uint8Array[]): number;
   /**
@@ -391,6 +391,21 @@ export interface NativeEnetHost {
   unwatch(): void;
   ref(): void;
   unref(): void;
+}
+
+/** The methods a peer also has as hand-written entries: same names, arguments and results. */
+export type NativePeerEntries = Pick<
+  NativePeer,
+  "putPacket" | "takePackets" | "lendPackets" | "getAvailablePacketCount"
+>;
+
+/**
+ * `peer`, its hot-path methods replaced by its hand-written entries: own properties of the same
+ * names shadow the generated methods (which stay the reference for the contract). Anything but
+ * the documented arguments throws a TypeError.
+ */
+export function withEntries(peer: NativePeer): NativePeer {
+  return Object.assign(peer, peer.entries() as NativePeerEntries);
 }
 
 export interface NativeBinding {

@@ -9,7 +9,7 @@ import { isGodotIpLiteral, resolveHost } from "./address.js";
 import { GodotError } from "./errors.js";
 import { EventMode } from "./event-mode.js";
 import { ListenerDemand } from "./listener-demand.js";
-import { native, type NativePeer } from "./native.js";
+import { native, withEntries, type NativePeer } from "./native.js";
 import { PacketPeer, type TakenPacket } from "./packet-peer.js";
 import { ReceiveBatch } from "./receive-batch.js";
 import { UDPSocketError } from "./udp-socket-error.js";
@@ -123,8 +123,6 @@ export class PacketPeerUDP
   implements AsyncIterable<UDPPacket>
 {
   #native: NativePeer;
-  /** `#native.putPacket` without napi-rs's per-call glue (src/sender.rs). */
-  #send: (data: Uint8Array) => number;
   #lastGetError: GodotError = GodotError.OK;
   /** Sender of the last packet handed out from a batch (events, iteration); null: ask native. */
   #packetIp: string | null = null;
@@ -184,9 +182,8 @@ export class PacketPeerUDP
 
   constructor() {
     super();
-    this.#native = adopting ?? new native.NativePeer();
+    this.#native = withEntries(adopting ?? new native.NativePeer());
     adopting = null;
-    this.#send = this.#native.sender();
     this.#events = new EventMode(this.#native, {
       isOpen: () => this.#native.isBound(),
       // Packets may already sit in the queue (drained by an earlier call): do not wait for a new one.
@@ -336,7 +333,7 @@ export class PacketPeerUDP
    */
   putPacket(data: Uint8Array): GodotError {
     checkBytes(data, "data");
-    const code = this.#send(data);
+    const code = this.#native.putPacket(data);
     this.#afterSend();
     return code;
   }

@@ -13,8 +13,8 @@ mod enet;
 mod enet_dtls;
 #[cfg(feature = "enet")]
 mod enet_peer;
+mod entries;
 mod peer;
-mod sender;
 mod server;
 mod uv;
 mod watch;

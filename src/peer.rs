@@ -5,38 +5,59 @@ use std::rc::Rc;
 
 use godot_udp_engine::{PacketPeerUdp, SocketOptions};
 use napi::bindgen_prelude::{
-    BufferSlice, Function, PromiseRaw, Uint32ArraySlice, Uint8ArraySlice, Unknown,
+    BufferSlice, Function, Object, PromiseRaw, Uint32ArraySlice, Uint8ArraySlice,
 };
 use napi::{Env, Result};
 use napi_derive::napi;
 
 use crate::convert::{godot_int, NativeStats};
-use crate::sender;
+use crate::entries;
 use crate::watch::JsWatcher;
 
 #[napi]
 pub struct NativePeer {
+    // Shared with the peer's hand-written entries (`entries.rs`), which skip napi-rs's per-call
+    // glue on the hot paths. Only the JS thread touches either.
+    inner: Rc<RefCell<PeerCore>>,
+}
+
+/// What a NativePeer and its hand-written entries share.
+pub(crate) struct PeerCore {
     // Declared first so it drops first: the poll handle must leave libuv before the engine
     // closes the descriptor.
-    watcher: JsWatcher,
-    // Shared with the peer's sender (`sender.rs`), whose hand-written entry sends without
-    // napi-rs's per-call glue. Only the JS thread touches either.
-    inner: Rc<RefCell<PacketPeerUdp>>,
+    pub(crate) watcher: JsWatcher,
+    pub(crate) engine: PacketPeerUdp,
+}
+
+impl Drop for NativePeer {
+    /// The watch ends with the object, as before the entries shared the core (they may outlive
+    /// it by a collection; they never call JS).
+    fn drop(&mut self) {
+        if let Ok(mut core) = self.inner.try_borrow_mut() {
+            core.watcher.finish();
+        }
+    }
 }
 
 impl NativePeer {
     pub(crate) fn from_engine(inner: PacketPeerUdp) -> Self {
         NativePeer {
-            watcher: JsWatcher::default(),
-            inner: Rc::new(RefCell::new(inner)),
+            inner: Rc::new(RefCell::new(PeerCore {
+                watcher: JsWatcher::default(),
+                engine: inner,
+            })),
         }
     }
 
     /// The engine peer. Only a JS call re-entering from inside another call on the same peer
     /// could find it borrowed (none does: `wait_sync`'s callback is the facade's no-op); the
     /// panic that would give becomes a JS error (`catch_unwind`).
-    fn engine(&self) -> RefMut<'_, PacketPeerUdp> {
+    fn core(&self) -> RefMut<'_, PeerCore> {
         self.inner.borrow_mut()
+    }
+
+    fn engine(&self) -> RefMut<'_, PacketPeerUdp> {
+        RefMut::map(self.core(), |core| &mut core.engine)
     }
 
     /// The engine peer, for a session layered on it (DTLS) to receive and send through. `f` may
@@ -44,9 +65,10 @@ impl NativePeer {
     /// watch, if any, is finished then, as `close` finishes it.
     #[cfg_attr(not(feature = "dtls"), allow(dead_code))]
     pub(crate) fn with_engine<R>(&mut self, f: impl FnOnce(&mut PacketPeerUdp) -> R) -> R {
-        let r = f(&mut self.engine());
-        if self.watcher.fd().is_some() && !self.engine().is_bound() {
-            self.watcher.finish();
+        let mut core = self.core();
+        let r = f(&mut core.engine);
+        if core.watcher.fd().is_some() && !core.engine.is_bound() {
+            core.watcher.finish();
         }
         r
     }
@@ -84,19 +106,21 @@ impl NativePeer {
     #[napi(catch_unwind)]
     pub fn close(&mut self) {
         // Stop polling before the engine closes the descriptor.
-        self.watcher.finish();
-        self.engine().close();
+        let mut core = self.core();
+        core.watcher.finish();
+        core.engine.close();
     }
 
     #[napi(catch_unwind)]
     pub fn connect_to_host(&mut self, host: String, port: f64) -> i32 {
         // A failed connect closes the socket: stop polling across the call.
-        let was_polling = self.watcher.suspend();
-        let code = self.engine().connect_to_host(&host, godot_int(port));
-        let socket = self.engine().raw_socket();
-        match (self.watcher.fd(), socket) {
-            (Some(watched), Ok(fd)) if watched == fd => self.watcher.resume(was_polling),
-            (Some(_), _) => self.watcher.finish(),
+        let mut core = self.core();
+        let was_polling = core.watcher.suspend();
+        let code = core.engine.connect_to_host(&host, godot_int(port));
+        let socket = core.engine.raw_socket();
+        match (core.watcher.fd(), socket) {
+            (Some(watched), Ok(fd)) if watched == fd => core.watcher.resume(was_polling),
+            (Some(_), _) => core.watcher.finish(),
             (None, _) => {}
         }
         code
@@ -112,11 +136,11 @@ impl NativePeer {
         self.engine().put_packet(&data)
     }
 
-    /// `putPacket` as a function of its own, `(data) => code`, through a hand-written entry
-    /// (`sender.rs`). It keeps the engine peer alive, not open: `close()` still closes it.
-    #[napi(catch_unwind, ts_return_type = "(data: Uint8Array) => number")]
-    pub fn sender<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        sender::create(env, Rc::clone(&self.inner))
+    /// The hot-path methods as functions of their own, through hand-written entries
+    /// (`entries.rs`). They keep the engine peer alive, not open: `close()` still closes it.
+    #[napi(catch_unwind, ts_return_type = "object")]
+    pub fn entries<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
+        entries::create(env, &self.inner)
     }
 
     #[napi(catch_unwind)]
@@ -180,17 +204,15 @@ impl NativePeer {
         release: Option<u32>,
         rearm_if_emptied: Option<bool>,
     ) -> i32 {
-        self.engine().release_lent(lent_count(release));
         // SAFETY: the JS thread is inside this call, so no JS code runs concurrently on it;
         // the views are only written within their bounds.
         let (data, meta) = unsafe { (data.as_mut(), meta.as_mut()) };
-        let taken = self.engine().take_packets(data, meta);
-        // The event path re-arms its watch once the queue is empty: doing it here saves it a
-        // native call per wake-up.
-        if rearm_if_emptied == Some(true) && taken > 0 && self.engine().queued() == 0 {
-            self.watcher.rearm();
-        }
-        taken
+        self.core().take_packets(
+            data,
+            meta,
+            lent_count(release),
+            rearm_if_emptied == Some(true),
+        )
     }
 
     #[napi(catch_unwind)]
@@ -299,31 +321,32 @@ impl NativePeer {
 
     #[napi(catch_unwind)]
     pub fn watch(&mut self, env: &Env, on_readable: Function<'_, i32, ()>) -> i32 {
-        let socket = self.engine().raw_socket();
+        let mut core = self.core();
+        let socket = core.engine.raw_socket();
         match socket {
-            Ok(fd) => self.watcher.start(env, fd, on_readable),
+            Ok(fd) => core.watcher.start(env, fd, on_readable),
             Err(code) => code,
         }
     }
 
     #[napi(catch_unwind)]
     pub fn rearm(&mut self) {
-        self.watcher.rearm();
+        self.core().watcher.rearm();
     }
 
     #[napi(catch_unwind)]
     pub fn unwatch(&mut self) {
-        self.watcher.stop();
+        self.core().watcher.stop();
     }
 
     #[napi(js_name = "ref", catch_unwind)]
     pub fn keep_alive(&mut self) {
-        self.watcher.set_ref(true);
+        self.core().watcher.set_ref(true);
     }
 
     #[napi(catch_unwind)]
     pub fn unref(&mut self) {
-        self.watcher.set_ref(false);
+        self.core().watcher.set_ref(false);
     }
 
     #[napi(catch_unwind)]
@@ -334,6 +357,26 @@ impl NativePeer {
     #[napi(catch_unwind)]
     pub fn server_peer_id(&mut self) -> i64 {
         self.engine().server_peer_id()
+    }
+}
+
+impl PeerCore {
+    /// `takePackets`: releases `release` lent packets, then copies queued packets into the views.
+    /// With `rearm_if_emptied`, the take that empties the queue re-arms the watch: the event path
+    /// does so once the queue is empty, and doing it here saves it a native call per wake-up.
+    pub(crate) fn take_packets(
+        &mut self,
+        data: &mut [u8],
+        meta: &mut [u32],
+        release: usize,
+        rearm_if_emptied: bool,
+    ) -> i32 {
+        self.engine.release_lent(release);
+        let taken = self.engine.take_packets(data, meta);
+        if rearm_if_emptied && taken > 0 && self.engine.queued() == 0 {
+            self.watcher.rearm();
+        }
+        taken
     }
 }
 

@@ -18,8 +18,10 @@ for (const [name, cls] of Object.entries(binding)) {
     const key = `${name}.${method}`;
     cls.prototype[method] = function (...args) {
       const result = f.apply(this, args);
-      // NativePeer.sender() hands out putPacket as a function of its own: count its calls.
-      if (method === "sender") return countAs(`${name}.putPacket`, result);
+      // NativePeer.entries() hands out hot-path methods as functions of their own: count them.
+      if (method === "entries") {
+        return Object.fromEntries(Object.entries(result).map(([m, g]) => [m, countAs(`${name}.${m}`, g)]));
+      }
       counts[key] = (counts[key] ?? 0) + 1;
       return result;
     };

@@ -57,20 +57,69 @@ impl BatchOut<'_> {
     fn put(&mut self, m: PacketMeta, a: &[u8], b: &[u8]) -> bool {
         let at = self.offset;
         self.data[at..at + a.len()].copy_from_slice(a);
-        self.data[at + a.len()..at + m.len].copy_from_slice(b);
+        if !b.is_empty() {
+            self.data[at + a.len()..at + m.len].copy_from_slice(b);
+        }
         let words = &mut self.meta[self.n * META_WORDS..(self.n + 1) * META_WORDS];
         words[0] = at as u32;
         words[1] = m.len as u32;
         words[2] = u32::from(m.port);
-        words[3] = if addr::is_v4(&m.addr) { 4 } else { 6 };
-        let o = m.addr.octets();
-        for (w, chunk) in words[4..8].iter_mut().zip(o.chunks_exact(4)) {
-            *w = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-        }
+        words[3..8].copy_from_slice(&address_words(&m.addr));
         self.offset += m.len;
         self.n += 1;
         self.last = Some(m);
         true
+    }
+}
+
+/// Metadata words 3..8 of a packet from `addr`: the family (4 or 6), then the 16 address bytes
+/// as big-endian u32 words.
+fn address_words(addr: &Ipv6Addr) -> [u32; 5] {
+    let o = addr.octets();
+    let word = |i: usize| u32::from_be_bytes([o[i], o[i + 1], o[i + 2], o[i + 3]]);
+    let family = if addr::is_v4(addr) { 4 } else { 6 };
+    [family, word(0), word(4), word(8), word(12)]
+}
+
+/// Where [`PacketPeerUdp::drain_into`] sends each datagram of a take from an empty queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Route {
+    /// Refused: the ring would have been full (Godot drops the newest).
+    Drop,
+    /// Straight to the caller.
+    Out,
+    /// Queued: the caller's buffers are full (or an earlier datagram was queued).
+    Ring,
+}
+
+/// The routing rule of a direct take. Every datagram is charged to the ring as if it were queued
+/// first and taken after the drain (Godot's order), so exactly the datagrams Godot would drop are
+/// dropped; of the rest, the oldest go to the caller while they fit, then all later ones queue.
+struct DirectTake {
+    ring_free: usize,
+    queueing: bool,
+}
+
+impl DirectTake {
+    fn new(ring_free: usize) -> Self {
+        DirectTake {
+            ring_free,
+            queueing: false,
+        }
+    }
+
+    fn next(&mut self, len: usize, fits_out: impl FnOnce(usize) -> bool) -> Route {
+        let need = queue::HEADER + len;
+        if need > self.ring_free {
+            return Route::Drop;
+        }
+        self.ring_free -= need;
+        self.queueing = self.queueing || !fits_out(len);
+        if self.queueing {
+            Route::Ring
+        } else {
+            Route::Out
+        }
     }
 }
 
@@ -507,10 +556,6 @@ impl PacketPeerUdp {
     }
 
     fn copy_out(&mut self, data: &mut [u8], meta: &mut [u32], pop: bool) -> i32 {
-        if !self.queued_without_drain() && self.poll().is_err() {
-            self.packet_error = FAILED;
-            return -1;
-        }
         let mut out = BatchOut {
             data,
             meta,
@@ -518,15 +563,23 @@ impl PacketPeerUdp {
             offset: 0,
             last: None,
         };
+        if pop && self.takes_directly() {
+            return match self.drain_into(&mut out) {
+                Ok(()) => self.took(out.n, out.last),
+                Err(()) => {
+                    self.packet_error = FAILED;
+                    -1
+                }
+            };
+        }
+        if !self.queued_without_drain() && self.poll().is_err() {
+            self.packet_error = FAILED;
+            return -1;
+        }
         let mut run = |q: &mut RecvQueue| {
             if pop {
-                while let Some(next) = q.peek() {
-                    // Checked before popping: a packet that does not fit stays queued.
-                    if !out.fits(next.len) {
-                        break;
-                    }
-                    q.pop_with(|m, a, b| out.put(m, a, b));
-                }
+                // Checked before popping: a packet that does not fit stays queued.
+                q.pop_each(|m, a, b| out.fits(m.len) && out.put(m, a, b));
             } else {
                 let lent = q.peek_each(|m, a, b| out.fits(m.len) && out.put(m, a, b));
                 q.mark_lent(lent);
@@ -537,17 +590,71 @@ impl PacketPeerUdp {
             None => run(&mut self.queue),
         }
         let (n, last) = (out.n, out.last);
+        if pop {
+            return self.took(n, last);
+        }
+        // Lent packets are not returned yet: the last sender changes when they are released.
+        self.packet_error = if last.is_some() { OK } else { ERR_UNAVAILABLE };
+        n as i32
+    }
+
+    /// Records the outcome of a take of `n` packets, the last from `last`.
+    fn took(&mut self, n: usize, last: Option<PacketMeta>) -> i32 {
         match last {
-            // Lent packets are not returned yet: the last sender changes when they are released.
-            Some(m) if pop => {
+            Some(m) => {
                 self.packet_addr = Some(m.addr);
                 self.packet_port = m.port;
                 self.packet_error = OK;
             }
-            Some(_) => self.packet_error = OK,
             None => self.packet_error = ERR_UNAVAILABLE,
         }
         n as i32
+    }
+
+    /// Whether a take may copy datagrams from the OS straight to its caller ([`Self::drain_into`]):
+    /// an unconnected own socket with nothing queued. Connected sockets keep the two steps: a
+    /// read error (an ICMP error) must fail the take with every datagram left queued.
+    fn takes_directly(&self) -> bool {
+        self.server.is_none() && !self.connected && self.sock.is_some() && self.queue.is_empty()
+    }
+
+    /// A take from an empty queue, in one copy instead of two: drains the OS socket as `poll`
+    /// does, handing each datagram to `out` while it fits there and queueing the rest. Godot's
+    /// accounting is kept exactly: every datagram is charged to the ring as if queued first and
+    /// taken after the drain, so the same datagrams are dropped when the ring would overflow.
+    /// A read error after some datagrams were taken ends the drain with them; a later drain
+    /// reports it (only connected sockets, which never come here, receive ICMP errors).
+    fn drain_into(&mut self, out: &mut BatchOut<'_>) -> Result<(), ()> {
+        let Some(sock) = self.sock.as_ref() else {
+            return Err(());
+        };
+        let queue = &mut self.queue;
+        let stats = &mut self.stats;
+        let mut route = DirectTake::new(queue.free());
+        let (r, os_dropped) =
+            sock.drain(
+                |a, p, data| match route.next(data.len(), |len| out.fits(len)) {
+                    Route::Drop => stats.queued(false, data.len()),
+                    Route::Out => {
+                        stats.queued(true, data.len());
+                        let m = PacketMeta {
+                            addr: *a,
+                            port: p,
+                            len: data.len(),
+                        };
+                        out.put(m, data, &[]);
+                    }
+                    Route::Ring => {
+                        stats.queued(true, data.len());
+                        queue.push(a, p, data);
+                    }
+                },
+            );
+        stats.os_dropped += os_dropped;
+        match r {
+            Err(_) if out.n == 0 => Err(()),
+            _ => Ok(()),
+        }
     }
 
     pub fn packet_error(&self) -> i32 {
@@ -772,5 +879,78 @@ impl Drop for PacketPeerUdp {
     fn drop(&mut self) {
         // Godot closes a peer when it is freed; for a server peer this makes the server forget it.
         self.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::queue::{capacity_for, RecvQueue};
+
+    /// The direct take drops, hands out and queues exactly what Godot's two steps would (queue
+    /// everything, dropping what does not fit, then pop what fits the caller's buffers), for
+    /// rings, outputs and datagram sizes across their edges.
+    #[test]
+    fn a_direct_take_routes_as_queue_then_pop_would() {
+        let a = Ipv6Addr::LOCALHOST;
+        let mut seed = 0x2545_f491_u32;
+        let mut rand = |n: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed % n
+        };
+        for round in 0..2000 {
+            let capacity = capacity_for(i64::from(rand(4096))).unwrap();
+            let out_packets = rand(12) as usize;
+            let out_bytes = rand(2000) as usize;
+            let sizes: Vec<usize> = (0..rand(40)).map(|_| rand(300) as usize).collect();
+
+            // Godot's order: queue all, then pop oldest first while the output holds them.
+            let mut q = RecvQueue::with_capacity(capacity);
+            let accepted: Vec<bool> = sizes.iter().map(|&n| q.push(&a, 1, &vec![0; n])).collect();
+            let (mut used, mut taken) = (0, 0);
+            while let Some(m) = q.peek() {
+                if taken == out_packets || used + m.len > out_bytes {
+                    break;
+                }
+                q.pop_with(|_, _, _| ());
+                used += m.len;
+                taken += 1;
+            }
+
+            let mut route = DirectTake::new(RecvQueue::with_capacity(capacity).free());
+            let (mut used, mut out) = (0, 0);
+            let routes: Vec<Route> = sizes
+                .iter()
+                .map(|&n| {
+                    let r = route.next(n, |len| out < out_packets && used + len <= out_bytes);
+                    if r == Route::Out {
+                        used += n;
+                        out += 1;
+                    }
+                    r
+                })
+                .collect();
+            let dropped: Vec<bool> = routes.iter().map(|r| *r == Route::Drop).collect();
+            let expected_dropped: Vec<bool> = accepted.iter().map(|ok| !ok).collect();
+            assert_eq!(
+                dropped, expected_dropped,
+                "round {round}: the same datagrams dropped"
+            );
+            assert_eq!(out, taken, "round {round}: as many handed out");
+            assert_eq!(
+                routes.iter().filter(|r| **r == Route::Ring).count(),
+                q.len(),
+                "round {round}: as many left queued"
+            );
+            let first_ring = routes.iter().position(|r| *r == Route::Ring);
+            if let Some(at) = first_ring {
+                assert!(
+                    !routes[at..].contains(&Route::Out),
+                    "round {round}: none handed out after one was queued"
+                );
+            }
+        }
     }
 }

@@ -114,13 +114,17 @@ impl RecvQueue {
             return false;
         }
         self.reserve(need);
-        let mut header = [0u8; HEADER];
-        header[..16].copy_from_slice(&addr.octets());
-        header[16..20].copy_from_slice(&u32::from(port).to_le_bytes());
-        header[20..24].copy_from_slice(&(payload.len() as u32).to_le_bytes());
         let tail = self.wrap(self.head + self.used);
-        let tail = self.write_at(tail, &header);
-        self.write_at(tail, payload);
+        let header = header_bytes(addr, port, payload.len());
+        if tail + need <= self.buf.len() {
+            // Contiguous (the usual case): fixed-size header writes the compiler inlines.
+            let slot = &mut self.buf[tail..tail + need];
+            slot[..HEADER].copy_from_slice(&header);
+            slot[HEADER..].copy_from_slice(payload);
+        } else {
+            let tail = self.write_at(tail, &header);
+            self.write_at(tail, payload);
+        }
         self.used += need;
         self.count += 1;
         true
@@ -153,6 +157,25 @@ impl RecvQueue {
         let r = f(meta, first, second);
         self.discard(meta.len);
         Some(r)
+    }
+
+    /// Hands the queued packets to `f` oldest first, as `pop_with` would, removing each one `f`
+    /// accepts; `f` returns false to stop (that packet stays queued). Returns how many it took.
+    pub fn pop_each(&mut self, mut f: impl FnMut(PacketMeta, &[u8], &[u8]) -> bool) -> usize {
+        let mut taken = 0;
+        while self.count > 0 {
+            let meta = self.meta_at(self.head);
+            let start = self.wrap(self.head + HEADER);
+            let first_len = meta.len.min(self.buf.len() - start);
+            let first = &self.buf[start..start + first_len];
+            let second = &self.buf[..meta.len - first_len];
+            if !f(meta, first, second) {
+                break;
+            }
+            self.discard(meta.len);
+            taken += 1;
+        }
+        taken
     }
 
     /// Hands the queued packets to `f` oldest first, as `pop_with` would, but without removing
@@ -197,7 +220,11 @@ impl RecvQueue {
 
     fn meta_at(&self, pos: usize) -> PacketMeta {
         let mut header = [0u8; HEADER];
-        self.read_at(pos, &mut header);
+        match self.buf.get(pos..pos + HEADER) {
+            // Contiguous (the usual case): one fixed-size copy.
+            Some(contiguous) => header.copy_from_slice(contiguous),
+            None => self.read_at(pos, &mut header),
+        }
         let mut a = [0u8; 16];
         a.copy_from_slice(&header[..16]);
         let port = u32::from_le_bytes([header[16], header[17], header[18], header[19]]) as u16;
@@ -252,17 +279,30 @@ impl RecvQueue {
     fn write_at(&mut self, pos: usize, data: &[u8]) -> usize {
         let first = data.len().min(self.buf.len() - pos);
         self.buf[pos..pos + first].copy_from_slice(&data[..first]);
-        let rest = data.len() - first;
-        self.buf[..rest].copy_from_slice(&data[first..]);
+        if first < data.len() {
+            self.buf[..data.len() - first].copy_from_slice(&data[first..]);
+        }
         self.wrap(pos + data.len())
     }
 
     fn read_at(&self, pos: usize, out: &mut [u8]) {
         let first = out.len().min(self.buf.len() - pos);
         out[..first].copy_from_slice(&self.buf[pos..pos + first]);
-        let rest = out.len() - first;
-        out[first..].copy_from_slice(&self.buf[..rest]);
+        if first < out.len() {
+            let rest = out.len() - first;
+            out[first..].copy_from_slice(&self.buf[..rest]);
+        }
     }
+}
+
+/// Godot's header before each payload: the 16-byte address, then the port and the length as
+/// little-endian u32.
+fn header_bytes(addr: &Ipv6Addr, port: u16, len: usize) -> [u8; HEADER] {
+    let mut header = [0u8; HEADER];
+    header[..16].copy_from_slice(&addr.octets());
+    header[16..20].copy_from_slice(&u32::from(port).to_le_bytes());
+    header[20..24].copy_from_slice(&(len as u32).to_le_bytes());
+    header
 }
 
 #[cfg(test)]

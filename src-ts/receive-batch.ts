@@ -99,6 +99,8 @@ export class ReceiveBatch {
    * found nothing).
    */
   #known = -1;
+  /** A packet was read since `#known` was set by a count or a lend (see count). */
+  #readSinceKnown = false;
   readonly #forgetKnown = (): void => {
     this.#known = -1;
   };
@@ -130,7 +132,10 @@ export class ReceiveBatch {
     if (this.#pos >= this.#packets.length) return undefined;
     const packet = this.#packets[this.#pos]!;
     this.#packets[this.#pos++] = undefined as unknown as UDPPacket; // let it be collected
-    if (this.#known > 0) this.#known--;
+    if (this.#known > 0) {
+      this.#known--;
+      this.#readSinceKnown = true;
+    }
     if (this.#lent && this.#lentConsumed++ === 0) this.#onLentConsumed();
     return packet;
   }
@@ -161,13 +166,20 @@ export class ReceiveBatch {
   /**
    * Godot's count: drains the OS socket into the native queue, then counts (-1: no socket, or a
    * read error). While a batch lent in the code running now has packets, the count is known
-   * without a native call: datagrams that reached the OS socket meanwhile are indistinguishable
-   * from ones still in flight, and the first count after the batch is spent or after this code
-   * yields (a microtask later) drains them. A count with no packet read since the last one always
-   * drains: polling the count is how a Godot program keeps the OS buffer from filling.
+   * without a native call, and so is the 0 once every packet the last count found was read:
+   * datagrams that reached the OS socket meanwhile are indistinguishable from ones still
+   * in flight, and the next count, or the first after this code yields (a microtask later),
+   * drains them. A count with no packet read since the last one always drains: polling the
+   * count is how a Godot program keeps the OS buffer from filling.
    */
   count(): number {
     if (this.#known >= 0 && this.#lent && this.#pos < this.#packets.length) return this.#known;
+    if (this.#known === 0 && this.#readSinceKnown) {
+      // The packets the last count found were all read: nothing is queued now. Answered once;
+      // the next count (no packet read since) drains.
+      this.#readSinceKnown = false;
+      return 0;
+    }
     this.#emptied = false;
     const native = this.#native.getAvailablePacketCount(this.takeRelease());
     // A lent batch's packets are still counted natively; a popped batch's are not.
@@ -181,6 +193,7 @@ export class ReceiveBatch {
     if (this.#isServerPeer()) return;
     if (this.#known < 0) queueMicrotask(this.#forgetKnown);
     this.#known = count;
+    this.#readSinceKnown = false;
   }
 
   /**
@@ -217,8 +230,12 @@ export class ReceiveBatch {
     const drainedNow = this.#known > 0;
     const data = this.#native.getPacket(this.takeRelease(), drainedNow);
     if (data !== null) {
-      if (drainedNow) this.#known--;
-      else this.#known = -1; // it drained: what it found is not known here
+      if (drainedNow) {
+        this.#known--;
+        this.#readSinceKnown = true;
+      } else {
+        this.#known = -1; // it drained: what it found is not known here
+      }
     }
     return data;
   }

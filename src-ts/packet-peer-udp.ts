@@ -499,6 +499,8 @@ export class PacketPeerUDP
    * `AbortError`. A socket that is readable already answers at once (one poll, no thread hop);
    * otherwise the wait is served on Node's event loop by the socket's libuv watch (the engine's
    * reactor serves server peers' waits, and waits after `unref()`). Never libuv's thread pool.
+   * A loop that waits again without reading never yields while a datagram is readable (see
+   * docs/api.md).
    */
   wait(options?: WaitOptions): Promise<GodotError> {
     checkOptions(options, "options");

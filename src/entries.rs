@@ -303,9 +303,12 @@ unsafe extern "C" fn take_packets(
     let Some(call) = (unsafe { Call::new(env, info) }) else {
         return ptr::null_mut();
     };
-    let (Some(data), Some(meta), Some(release), Some(rearm)) =
-        (call.bytes(0), call.words(1), call.optional_count(2), call.flag(3))
-    else {
+    let (Some(data), Some(meta), Some(release), Some(rearm)) = (
+        call.bytes(0),
+        call.words(1),
+        call.optional_count(2),
+        call.flag(3),
+    ) else {
         return call.type_error(c"takePackets: expected (Uint8Array, Uint32Array, count?, flag?)");
     };
     // SAFETY: this call's argument views, written only during the call, while no JS code runs.

@@ -124,6 +124,8 @@ export class PacketPeerUDP
 {
   #native: NativePeer;
   #lastGetError: GodotError = GodotError.OK;
+  /** `#batch.reads` when a wait was last answered at once (see #answerNow). */
+  #readsAtAnswer = -1;
   /** Sender of the last packet handed out from a batch (events, iteration); null: ask native. */
   #packetIp: string | null = null;
   #packetPort = 0;
@@ -499,8 +501,7 @@ export class PacketPeerUDP
    * `AbortError`. A socket that is readable already answers at once (one poll, no thread hop);
    * otherwise the wait is served on Node's event loop by the socket's libuv watch (the engine's
    * reactor serves server peers' waits, and waits after `unref()`). Never libuv's thread pool.
-   * A loop that waits again without reading never yields while a datagram is readable (see
-   * docs/api.md).
+   * A loop that waits again without reading anything is made to yield (see docs/api.md).
    */
   wait(options?: WaitOptions): Promise<GodotError> {
     checkOptions(options, "options");
@@ -515,7 +516,7 @@ export class PacketPeerUDP
       // watch reports anything newer at the event loop's next turn.
       if (this.#batch.known !== 0 || timeout === 0) {
         const now = this.#native.waitSync(0) as GodotError;
-        if (now !== GodotError.ERR_TIMEOUT) return Promise.resolve(now);
+        if (now !== GodotError.ERR_TIMEOUT) return this.#answerNow(now);
         if (timeout === 0) return Promise.resolve(GodotError.ERR_TIMEOUT);
       }
       // Served by the socket's libuv watch; null when no watch can start.
@@ -526,6 +527,20 @@ export class PacketPeerUDP
     const pending = this.#native.wait(toNativeTimeout(timeout), id);
     // close() settles it at once, not when the engine's answer arrives.
     return this.#events.trackNativeWait(pending, () => this.#native.cancelWait(id), signal);
+  }
+
+  /**
+   * A wait answered without waiting. A loop that waits again without reading anything since the
+   * last such answer would never yield (each answer a microtask, the event loop never turning,
+   * listeners that would read never running): that wait resolves after the loop turns instead.
+   */
+  #answerNow(code: GodotError): Promise<GodotError> {
+    const reads = this.#batch.reads;
+    if (reads === this.#readsAtAnswer) {
+      return new Promise((resolve) => setImmediate(resolve, code));
+    }
+    this.#readsAtAnswer = reads;
+    return Promise.resolve(code);
   }
 
   /**

@@ -99,6 +99,7 @@ export class ReceiveBatch {
    * found nothing).
    */
   #known = -1;
+  #reads = 0;
   /** A packet was read since `#known` was set by a count or a lend (see count). */
   #readSinceKnown = false;
   readonly #forgetKnown = (): void => {
@@ -117,6 +118,12 @@ export class ReceiveBatch {
     this.#onLentConsumed = onLentConsumed;
   }
 
+  /** Reads of the queue so far (counts, takes, lends, packets handed out): tells wait() whether
+   * anything was read since its last answer. */
+  get reads(): number {
+    return this.#reads;
+  }
+
   /** Godot's count as known in the code running now, or -1 (see #known). */
   get known(): number {
     return this.#known;
@@ -130,6 +137,7 @@ export class ReceiveBatch {
   /** The next packet of the batch, or undefined when it is spent. */
   shift(): UDPPacket | undefined {
     if (this.#pos >= this.#packets.length) return undefined;
+    this.#reads++;
     const packet = this.#packets[this.#pos]!;
     this.#packets[this.#pos++] = undefined as unknown as UDPPacket; // let it be collected
     if (this.#known > 0) {
@@ -173,6 +181,7 @@ export class ReceiveBatch {
    * count is how a Godot program keeps the OS buffer from filling.
    */
   count(): number {
+    this.#reads++;
     if (this.#known >= 0 && this.#lent && this.#pos < this.#packets.length) return this.#known;
     if (this.#known === 0 && this.#readSinceKnown) {
       // The packets the last count found were all read: nothing is queued now. Answered once;
@@ -201,6 +210,7 @@ export class ReceiveBatch {
    * number lent (then `shift()` hands them out), 0 when nothing is queued, -1 on failure.
    */
   lend(): number {
+    this.#reads++;
     this.#emptied = false;
     const taken = this.#native.lendPackets(scratchData, scratchMeta, this.takeRelease());
     if (taken <= 0) {
@@ -226,6 +236,7 @@ export class ReceiveBatch {
    * a count in the same run found packets: that count drained a moment ago.
    */
   getConnected(): Buffer | null {
+    this.#reads++;
     this.#emptied = false;
     const drainedNow = this.#known > 0;
     const data = this.#native.getPacket(this.takeRelease(), drainedNow);
@@ -247,6 +258,7 @@ export class ReceiveBatch {
    * whether it did.
    */
   take(rearmWatch: boolean): number {
+    this.#reads++;
     this.#emptied = false;
     this.#known = -1; // the take drains: what it finds is not known here
     const taken = this.#native.takePackets(scratchData, scratchMeta, this.takeRelease(), rearmWatch);

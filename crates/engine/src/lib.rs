@@ -15,6 +15,7 @@ pub mod server;
 pub mod socket;
 pub mod stats;
 mod sys;
+mod take;
 pub mod wait;
 
 pub use peer::{PacketPeerUdp, WaitFuture, META_WORDS};

@@ -1,0 +1,148 @@
+// PacketPeerUDP in child processes: what keeps a process alive (ref()/unref()), and what must not
+// keep it from ending or from turning its event loop (a throwing 'packet' listener, a wait() loop
+// that never reads).
+import test from "ava";
+import { spawn } from "node:child_process";
+import { collectLines, exitOf } from "./child-output.js";
+import { boundPeer, until, untilCount, withDeadline } from "./packet-peer-helpers.js";
+
+const PEER_MODULE = require.resolve("../src-ts/packet-peer-udp.ts");
+
+function runChild(script: string): { child: ReturnType<typeof spawn>; lines: string[]; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "-e", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PEER_MODULE },
+  });
+  const lines = collectLines(child.stdout!);
+  const exited = exitOf(child);
+  return { child, lines, exited };
+}
+
+test("unref(): a bound peer with a 'packet' listener lets the process exit", async (t) => {
+  const { child, lines, exited } = runChild(`
+    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
+    const peer = new PacketPeerUDP();
+    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
+    peer.on("packet", () => {});
+    peer.unref();
+    console.log("ready " + peer.getLocalPort());
+  `);
+  t.teardown(() => child.kill());
+  t.is(await withDeadline(exited, "the unref'd child exits by itself", 15_000), 0);
+  t.true(lines[0]?.startsWith("ready "));
+});
+
+test("ref() (the default): a peer with a 'packet' listener keeps the process alive until close()", async (t) => {
+  const { child, lines, exited } = runChild(`
+    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
+    const peer = new PacketPeerUDP();
+    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
+    peer.unref().ref();
+    peer.on("packet", (data, rinfo) => {
+      const text = data.toString();
+      peer.setDestAddress(rinfo.address, rinfo.port);
+      peer.putPacket(Buffer.from("pong " + text));
+      if (text === "close") peer.close();
+    });
+    console.log("ready " + peer.getLocalPort());
+  `);
+  t.teardown(() => child.kill());
+  await withDeadline(until(() => lines.length > 0, "ready line", 15_000), "child ready", 15_000);
+  const childPort = Number(lines[0]!.split(" ")[1]);
+  const { peer } = boundPeer(t);
+  peer.setDestAddress("127.0.0.1", childPort);
+  // The child's script ended when it printed "ready": only the watched socket keeps it alive
+  // to answer.
+  peer.putPacket(Buffer.from("ping"));
+  await untilCount(peer, 1, "pong from the child");
+  t.is(peer.getPacket().toString(), "pong ping");
+  peer.putPacket(Buffer.from("close"));
+  t.is(await withDeadline(exited, "the child exits after close()", 15_000), 0);
+});
+
+test("a throwing 'packet' listener surfaces as an uncaught exception and delivery continues", async (t) => {
+  const { child, lines, exited } = runChild(`
+    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
+    const peer = new PacketPeerUDP();
+    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
+    process.on("uncaughtException", (err) => console.log("uncaught " + err.message));
+    peer.on("packet", (data) => {
+      const text = data.toString();
+      if (text === "throw") throw new Error("listener failed");
+      console.log("got " + text);
+      peer.close();
+    });
+    console.log("ready " + peer.getLocalPort());
+  `);
+  t.teardown(() => child.kill());
+  await withDeadline(until(() => lines.length > 0, "ready line", 15_000), "child ready", 15_000);
+  const { peer } = boundPeer(t);
+  peer.setDestAddress("127.0.0.1", Number(lines[0]!.split(" ")[1]));
+  peer.putPacket(Buffer.from("throw"));
+  peer.putPacket(Buffer.from("after"));
+  t.is(await withDeadline(exited, "the child exits after the second packet", 15_000), 0);
+  t.deepEqual(lines.slice(1).sort(), ["got after", "uncaught listener failed"]);
+});
+
+test("a throwing 'packet' listener with a wait() pending: the wait settles and delivery continues", async (t) => {
+  // The listener's exception ends the native readiness callback, so the binding never sees its
+  // "re-arm" answer; the watch must still be re-armed, or the wait and later packets hang.
+  // The second datagram is sent by the child itself from its uncaughtException handler, so it
+  // always reaches the socket before the wait's continuation runs (a race the parent lost only
+  // sometimes, under qemu); only the re-armed watch can deliver it.
+  const { child, lines, exited } = runChild(`
+    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
+    const peer = new PacketPeerUDP();
+    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
+    const sender = new PacketPeerUDP();
+    sender.setDestAddress("127.0.0.1", peer.getLocalPort());
+    process.on("uncaughtException", (err) => {
+      console.log("uncaught " + err.message);
+      sender.putPacket(Buffer.from("after"));
+      sender.close();
+    });
+    peer.wait({ timeout: 10000 }).then((code) => console.log("wait " + code));
+    peer.on("packet", (data) => {
+      const text = data.toString();
+      if (text === "throw") throw new Error("listener failed");
+      console.log("got " + text);
+      peer.close();
+    });
+    console.log("ready " + peer.getLocalPort());
+  `);
+  t.teardown(() => child.kill());
+  await withDeadline(until(() => lines.length > 0, "ready line", 15_000), "child ready", 15_000);
+  const { peer } = boundPeer(t);
+  peer.setDestAddress("127.0.0.1", Number(lines[0]!.split(" ")[1]));
+  peer.putPacket(Buffer.from("throw"));
+  t.is(await withDeadline(exited, "the child exits after the second packet", 15_000), 0);
+  t.deepEqual(lines.slice(1).sort(), ["got after", "uncaught listener failed", "wait 0"]);
+});
+
+test("a wait() loop that never reads lets the event loop turn while a datagram stays readable", async (t) => {
+  // A readable socket answers wait() at once; re-waiting in a promise chain without reading would
+  // never let the event loop turn (no timer, no I/O callback, no watch delivery: a spinning
+  // process). The child's timer is what ends it.
+  const { child, lines, exited } = runChild(`
+    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
+    const peer = new PacketPeerUDP();
+    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
+    const sender = new PacketPeerUDP();
+    sender.setDestAddress("127.0.0.1", peer.getLocalPort());
+    sender.putPacket(Buffer.from("x"));
+    sender.close();
+    let waits = 0;
+    const again = () => peer.wait({ timeout: 10000 }).then((code) => {
+      if (code === 0) waits++;
+      if (peer.isBound()) again();
+    });
+    again();
+    setTimeout(() => {
+      console.log("timer after " + (waits > 1 ? "waits" : "no waits"));
+      peer.close();
+    }, 0);
+  `);
+  t.teardown(() => child.kill());
+  t.is(await withDeadline(exited, "the child exits from its timer", 15_000), 0);
+  t.deepEqual(lines, ["timer after waits"]);
+});

@@ -1,7 +1,8 @@
 /**
  * Godot's `PacketPeerUDP` over the native engine: first the Godot methods (camelCase, Godot error
  * codes), then the Node layer on top of them: `'packet'`/`'error'`/`'close'` events, `for await`
- * iteration, cancellable `wait()`, `ref()`/`unref()` and traffic counters.
+ * iteration (both delivered by packet-delivery.ts), cancellable `wait()`, `ref()`/`unref()` and
+ * traffic counters.
  */
 import type { EventEmitter } from "node:events";
 import { abortErrorFor } from "./abort-error.js";
@@ -10,9 +11,10 @@ import { GodotError } from "./errors.js";
 import { EventMode } from "./event-mode.js";
 import { ListenerDemand } from "./listener-demand.js";
 import { native, withEntries, type NativePeer } from "./native.js";
+import { PacketDelivery } from "./packet-delivery.js";
 import { PacketPeer, type TakenPacket } from "./packet-peer.js";
 import { ReceiveBatch } from "./receive-batch.js";
-import { UDPSocketError } from "./udp-socket-error.js";
+import type { UDPSocketError } from "./udp-socket-error.js";
 import {
   checkAbortSignal,
   checkBoolean,
@@ -92,10 +94,6 @@ export interface PacketPeerUDPStats {
 }
 
 
-// Packets emitted per callback (or yielded by iterators) before yielding to the event loop with
-// setImmediate (then draining continues).
-const PUSH_BUDGET = 4096;
-
 let nextWaitId = 1;
 
 
@@ -141,10 +139,8 @@ export class PacketPeerUDP
   // Node layer state.
   /** The native watch, its waits and liveness (event-mode.ts); never used by a server peer. */
   readonly #events: EventMode;
-  #draining = false;
-  #deliveryScheduled = false;
-  /** Bumped by close(): work started before a close stops touching the peer. */
-  #epoch = 0;
+  /** 'packet' events, iteration and the socket errors they report (packet-delivery.ts). */
+  readonly #delivery: PacketDelivery;
   /** Packets taken from the native queue and not yet handed out, and the known count. */
   readonly #batch: ReceiveBatch;
   /**
@@ -157,11 +153,6 @@ export class PacketPeerUDP
   #receiveError: GodotError = GodotError.OK;
   /** Set by a UDPServer: its poll() must release what this server peer consumed first. */
   #onLentConsumed: ((peer: PacketPeerUDP) => void) | null = null;
-  #iterators = 0;
-  /** Packets iterators took since they last yielded to the event loop (see PUSH_BUDGET). */
-  #takenSinceYield = 0;
-  #waiters: Array<() => void> = [];
-  #socketErrors = 0;
   /**
    * Bumped by every call that sets the destination (`setDestAddress`, `setDestAddressAsync`,
    * `connectToHost`): a name lookup that finishes after a later call does not apply its result.
@@ -189,10 +180,10 @@ export class PacketPeerUDP
     this.#events = new EventMode(this.#native, {
       isOpen: () => this.#native.isBound(),
       // Packets may already sit in the queue (drained by an earlier call): do not wait for a new one.
-      onStarted: () => this.#scheduleDelivery(),
+      onStarted: () => this.#delivery.schedule(),
       onReadable: () => {
-        this.#safeDeliver();
-        return false; // #deliver re-arms once the queue is empty
+        this.#delivery.deliver();
+        return false; // delivery re-arms once the queue is empty
       },
     });
     this.#batch = new ReceiveBatch(
@@ -200,10 +191,22 @@ export class PacketPeerUDP
       () => this.#serverPeer,
       () => this.#onLentConsumed?.(this),
     );
+    this.#delivery = new PacketDelivery(
+      {
+        emitPacket: (packet) => this.emit("packet", packet.data, packet),
+        emitError: (error) => this.emit("error", error),
+        listenerCount: (event) => this.listenerCount(event),
+        shift: () => this.#shiftBatch(),
+        take: () => this.#takeForDelivery(),
+        isBound: () => this.#native.isBound(),
+        isServerPeer: () => this.#serverPeer,
+      },
+      this.#events,
+    );
     this.#listeners = new ListenerDemand(this as unknown as EventEmitter, ["packet"], (adding) => {
-      this.#syncWatch(adding);
+      this.#delivery.syncWatch(adding);
       // Iterators waited while listeners took the packets: they pull from now on.
-      if (adding === 0 && this.listenerCount("packet") === 0) this.#wakeWaiters();
+      if (adding === 0 && this.listenerCount("packet") === 0) this.#delivery.wakeWaiters();
     });
   }
 
@@ -245,20 +248,18 @@ export class PacketPeerUDP
    * before (then 'close' is emitted). The native close is idempotent.
    */
   #finishClose(wasOpen: boolean): void {
-    const hadIterators = this.#iterators > 0;
     const onServerClose = this.#onServerClose;
     this.#onServerClose = null;
     this.#onLentConsumed = null;
     this.#serverPeer = false;
     this.#connected = false;
-    this.#epoch++;
+    const hadIterators = this.#delivery.endEpoch();
     // The native queue is emptied, lent packets with it: nothing to release.
     this.#batch.drop();
-    this.#iterators = 0; // iterators of the old epoch see the change and end
     // Ends the watch before the socket goes, settling every wait.
     this.#events.close();
     this.#native.close();
-    this.#wakeWaiters();
+    this.#delivery.wakeWaiters(); // iterators of the old epoch end
     if (onServerClose !== null) onServerClose();
     if (wasOpen || hadIterators) this.emit("close");
   }
@@ -565,7 +566,7 @@ export class PacketPeerUDP
 
   /** Socket errors reported by the event layer (counted whether or not `'error'` is listened to). */
   get socketErrors(): number {
-    return this.#socketErrors;
+    return this.#delivery.socketErrors;
   }
 
   /** Traffic counters: packets and bytes received, sent and dropped. */
@@ -604,63 +605,7 @@ export class PacketPeerUDP
    * iterators wait; several iterators share the packets (each packet goes to one of them).
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<UDPPacket> {
-    let finished = false;
-    const epoch = this.#epoch;
-    this.#iterators++;
-    const finish = (): void => {
-      if (finished) return;
-      finished = true;
-      // A close() already forgot the iterators of its epoch.
-      if (this.#epoch === epoch) this.#iterators--;
-      this.#syncWatch();
-      // A next() still pending on this iterator re-checks and ends.
-      this.#wakeWaiters();
-    };
-    const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
-    const iterator: AsyncIterableIterator<UDPPacket> = {
-      next: async (): Promise<IteratorResult<UDPPacket>> => {
-        let errorsSeen = 0;
-        for (;;) {
-          if (finished) return done;
-          if (this.#epoch !== epoch) {
-            finished = true;
-            return done;
-          }
-          const packet = this.#shiftBatch();
-          if (packet !== undefined) return { done: false, value: packet };
-          if (this.listenerCount("packet") === 0) {
-            if (this.#takenSinceYield >= PUSH_BUDGET) {
-              // Under a flood the queue never runs dry and next() would resolve through
-              // microtasks forever: let timers and I/O run before taking more.
-              this.#takenSinceYield = 0;
-              await new Promise<void>((resolve) => setImmediate(resolve));
-              continue;
-            }
-            const taken = this.#takeForDelivery();
-            if (taken > 0) {
-              this.#takenSinceYield += taken;
-              continue;
-            }
-            if (taken < 0 && errorsSeen === 0 && this.#native.isBound()) {
-              errorsSeen++;
-              this.#reportSocketError();
-              continue;
-            }
-          }
-          this.#takenSinceYield = 0; // waiting for readability yields to the event loop
-          await this.#waitReadable();
-        }
-      },
-      return: async (): Promise<IteratorResult<UDPPacket>> => {
-        finish();
-        return done;
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    this.#syncWatch();
-    return iterator;
+    return this.#delivery.iterator();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -672,7 +617,7 @@ export class PacketPeerUDP
    * @internal
    */
   deliverRouted(): void {
-    this.#safeDeliver();
+    this.#delivery.deliver();
   }
 
   /**
@@ -729,8 +674,8 @@ export class PacketPeerUDP
     else super.removeAllListeners(eventName);
     // Removing every listener also removes the hooks that follow 'packet' listeners.
     this.#listeners.install();
-    this.#syncWatch();
-    if (this.listenerCount("packet") === 0) this.#wakeWaiters();
+    this.#delivery.syncWatch();
+    if (this.listenerCount("packet") === 0) this.#delivery.wakeWaiters();
     return this;
   }
 
@@ -741,7 +686,7 @@ export class PacketPeerUDP
    */
   #afterSend(): void {
     if (this.#events.watching || this.#serverPeer) return;
-    if (this.listenerCount("packet") === 0 && this.#iterators === 0) return;
+    if (this.listenerCount("packet") === 0 && this.#delivery.iterators === 0) return;
     this.#afterSocketChange();
   }
 
@@ -760,85 +705,7 @@ export class PacketPeerUDP
     // Closed by the engine while no socket counted as open: that watch is over, and so are its
     // waits.
     if (this.#events.watching && !this.#native.isBound()) this.#events.forget();
-    this.#syncWatch();
-  }
-
-  /** Starts or stops native watching to match listeners and iterators. */
-  #syncWatch(addingListeners = 0): void {
-    const want = this.listenerCount("packet") + addingListeners > 0 || this.#iterators > 0;
-    if (this.#serverPeer) {
-      // The server watches the shared socket and routes; flush what it already routed here.
-      if (want) this.#scheduleDelivery();
-      return;
-    }
-    this.#events.update(want);
-  }
-
-  /** `#deliver` for callers outside user code: a throwing listener neither stalls delivery nor
-   * unwinds into the engine; it surfaces as an uncaught exception, as with Node's own emitters. */
-  #safeDeliver(): void {
-    try {
-      this.#deliver();
-    } catch (err) {
-      setImmediate(() => this.#safeDeliver());
-      this.#events.throwLater(err);
-    }
-  }
-
-  #scheduleDelivery(): void {
-    if (this.#deliveryScheduled) return;
-    this.#deliveryScheduled = true;
-    queueMicrotask(() => {
-      this.#deliveryScheduled = false;
-      this.#safeDeliver();
-    });
-  }
-
-  /** Readable (or packets routed): emit to listeners, else let waiting iterators pull. */
-  #deliver(): void {
-    if (this.listenerCount("packet") === 0) {
-      this.#wakeWaiters();
-      return;
-    }
-    if (this.#draining) return;
-    this.#draining = true;
-    const epoch = this.#epoch;
-    let budget = PUSH_BUDGET;
-    let errorsSeen = 0;
-    try {
-      for (;;) {
-        if (this.#epoch !== epoch) return; // closed by a listener
-        if (this.listenerCount("packet") === 0) {
-          // The last listener left: iterators (if any) take over the rest.
-          this.#wakeWaiters();
-          return;
-        }
-        const packet = this.#shiftBatch();
-        if (packet !== undefined) {
-          this.emit("packet", packet.data, packet);
-          continue;
-        }
-        if (budget <= 0) {
-          // Let timers and I/O run; resume before re-arming so nothing is stranded in the queue.
-          setImmediate(() => this.#safeDeliver());
-          return;
-        }
-        const taken = this.#takeForDelivery();
-        if (taken > 0) {
-          budget -= taken;
-          continue;
-        }
-        if (taken < 0 && errorsSeen === 0 && this.#native.isBound()) {
-          errorsSeen++;
-          this.#reportSocketError();
-          continue;
-        }
-        this.#events.rearm();
-        return;
-      }
-    } finally {
-      this.#draining = false;
-    }
+    this.#delivery.syncWatch();
   }
 
   /** The next packet of the batch already taken from the native queue; it becomes the "last packet". */
@@ -860,30 +727,6 @@ export class PacketPeerUDP
     const taken = this.#batch.takeUnlessEmptied(rearm);
     if (rearm && taken > 0 && this.#batch.emptied()) this.#events.markRearmed();
     return taken;
-  }
-
-  #waitReadable(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.#waiters.push(resolve);
-      // Server peers are woken by deliverRouted(); others by the native watch.
-      if (this.#serverPeer) return;
-      if (this.#events.watching) this.#events.rearm();
-      else this.#syncWatch();
-    });
-  }
-
-  #wakeWaiters(): void {
-    if (this.#waiters.length === 0) return;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  #reportSocketError(): void {
-    this.#socketErrors++;
-    if (this.listenerCount("error") > 0) {
-      this.emit("error", new UDPSocketError(GodotError.FAILED));
-    }
   }
 }
 

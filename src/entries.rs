@@ -4,7 +4,8 @@
 //!
 //! A generated method pays, on every call, napi-rs's receiver unwrap, its class type-tag check and
 //! its borrow bookkeeping (a scope, a guard and a map entry per call): measured, about two thirds
-//! of the user-space cost of sending one small datagram (bench/README.md, "Hand-written entries").
+//! of the user-space cost of sending one small datagram (bench/README.md, "Targets of issue 13,
+//! round 2").
 //! These are the calls a server makes per packet or per wake-up, so they get entries that do
 //! only what the call needs. The peer rides in each function's own data pointer, which N-API
 //! hands back with the arguments: nothing to look up or check per call, and nothing else can pass
@@ -26,8 +27,8 @@ const FAILED: i32 = 1;
 
 type Shared = Rc<RefCell<PeerCore>>;
 
-/// One entry: its JS name and its body, which gets the peer and the call's arguments (unread
-/// ones are undefined) and returns a Godot code or count, or `Err` with a TypeError message.
+/// One entry: its JS name and its N-API callback (which finds the peer in the function's data
+/// pointer, see [`Call`]).
 struct Entry {
     name: &'static CStr,
     callback: sys::napi_callback,

@@ -1,9 +1,10 @@
 // PacketPeerUDP in child processes: what keeps a process alive (ref()/unref()), and what must not
 // keep it from ending or from turning its event loop (a throwing 'packet' listener, a wait() loop
 // that never reads).
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { spawn } from "node:child_process";
 import { collectLines, exitOf } from "./child-output.js";
+import type { PacketPeerUDP } from "../src-ts/packet-peer-udp.js";
 import { boundPeer, until, untilCount, withDeadline } from "./packet-peer-helpers.js";
 
 const PEER_MODULE = require.resolve("../src-ts/packet-peer-udp.ts");
@@ -60,25 +61,38 @@ test("ref() (the default): a peer with a 'packet' listener keeps the process ali
   t.is(await withDeadline(exited, "the child exits after close()", 15_000), 0);
 });
 
-test("a throwing 'packet' listener surfaces as an uncaught exception and delivery continues", async (t) => {
-  const { child, lines, exited } = runChild(`
-    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
-    const peer = new PacketPeerUDP();
-    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
-    process.on("uncaughtException", (err) => console.log("uncaught " + err.message));
+/**
+ * The child's 'packet' listener for the two tests below (its peer is `peer`): throws on "throw",
+ * logs any other packet and closes the peer; then the child prints its port.
+ */
+const THROWING_LISTENER = `
     peer.on("packet", (data) => {
       const text = data.toString();
       if (text === "throw") throw new Error("listener failed");
       console.log("got " + text);
       peer.close();
     });
-    console.log("ready " + peer.getLocalPort());
-  `);
-  t.teardown(() => child.kill());
+    console.log("ready " + peer.getLocalPort());`;
+
+/** Once the child printed its port, sends it "throw" from a peer of this process (returned). */
+async function sendThrow(t: ExecutionContext, lines: string[]): Promise<PacketPeerUDP> {
   await withDeadline(until(() => lines.length > 0, "ready line", 15_000), "child ready", 15_000);
   const { peer } = boundPeer(t);
   peer.setDestAddress("127.0.0.1", Number(lines[0]!.split(" ")[1]));
   peer.putPacket(Buffer.from("throw"));
+  return peer;
+}
+
+test("a throwing 'packet' listener surfaces as an uncaught exception and delivery continues", async (t) => {
+  const { child, lines, exited } = runChild(`
+    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
+    const peer = new PacketPeerUDP();
+    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
+    process.on("uncaughtException", (err) => console.log("uncaught " + err.message));
+    ${THROWING_LISTENER}
+  `);
+  t.teardown(() => child.kill());
+  const peer = await sendThrow(t, lines);
   peer.putPacket(Buffer.from("after"));
   t.is(await withDeadline(exited, "the child exits after the second packet", 15_000), 0);
   t.deepEqual(lines.slice(1).sort(), ["got after", "uncaught listener failed"]);
@@ -102,19 +116,10 @@ test("a throwing 'packet' listener with a wait() pending: the wait settles and d
       sender.close();
     });
     peer.wait({ timeout: 10000 }).then((code) => console.log("wait " + code));
-    peer.on("packet", (data) => {
-      const text = data.toString();
-      if (text === "throw") throw new Error("listener failed");
-      console.log("got " + text);
-      peer.close();
-    });
-    console.log("ready " + peer.getLocalPort());
+    ${THROWING_LISTENER}
   `);
   t.teardown(() => child.kill());
-  await withDeadline(until(() => lines.length > 0, "ready line", 15_000), "child ready", 15_000);
-  const { peer } = boundPeer(t);
-  peer.setDestAddress("127.0.0.1", Number(lines[0]!.split(" ")[1]));
-  peer.putPacket(Buffer.from("throw"));
+  await sendThrow(t, lines);
   t.is(await withDeadline(exited, "the child exits after the second packet", 15_000), 0);
   t.deepEqual(lines.slice(1).sort(), ["got after", "uncaught listener failed", "wait 0"]);
 });

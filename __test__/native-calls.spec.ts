@@ -175,6 +175,31 @@ test.serial("getPacket on a connected socket: one native getPacket per packet (e
   t.is(rx.getPacketError(), GodotError.ERR_UNAVAILABLE);
 });
 
+test.serial("getPacket on a connected socket right after a count: one lend for the batch; in later code, a drain per packet again", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const sender = newPeer(t);
+  sender.setDestAddress("127.0.0.1", port);
+  sender.putPacket(payload(0, 8)); // opens the sender's socket
+  await untilCount(rx, 1);
+  t.is(rx.getPacket().readUInt32BE(0), 0);
+  t.is(rx.connectToHost("127.0.0.1", sender.getLocalPort()), GodotError.OK);
+  for (let i = 0; i < 20; i++) sender.putPacket(payload(i, 8));
+  await untilCount(rx, 20);
+  // The count drained a moment ago: the packets it found are lent in one call, not got one by one.
+  const batch = await countCalls(() => {
+    t.is(rx.getAvailablePacketCount(), 20);
+    for (let i = 0; i < 10; i++) t.is(rx.getPacket().readUInt32BE(0), i);
+  });
+  t.deepEqual(batch, { getAvailablePacketCount: 1, lendPackets: 1 });
+  // Later code: the rest of that batch is given back (still queued) and each get drains again.
+  const later = await countCalls(() => {
+    for (let i = 10; i < 20; i++) t.is(rx.getPacket().readUInt32BE(0), i);
+  });
+  t.deepEqual(later, { getPacket: 10 });
+  t.is(rx.getAvailablePacketCount(), 0);
+  t.is(rx.stats().packetsReceived, 21);
+});
+
 test.serial("getPackets: one takePackets per batch and no count when a batch empties the queue", async (t) => {
   const { peer: rx, port } = boundPeer(t);
   const sender = newPeer(t);

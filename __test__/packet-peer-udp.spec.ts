@@ -706,6 +706,32 @@ unlessWindows(WINDOWS_NO_ICMP_ERRORS, test)("a connected socket that sent to a c
   t.is(peer.getAvailablePacketCount(), 0);
 });
 
+unlessWindows(WINDOWS_NO_ICMP_ERRORS, test)("a connected socket's getPacket: served right after a count; in later code it drains, so an ICMP error fails it with packets queued (ICMP, Linux)", async (t) => {
+  const { peer: rx, port } = boundPeer(t);
+  const { peer: tx } = boundPeer(t);
+  t.is(rx.connectToHost("127.0.0.1", tx.getLocalPort()), GodotError.OK);
+  tx.setDestAddress("127.0.0.1", port);
+  for (let i = 0; i < 4; i++) t.is(tx.putPacket(payload(i, 8)), GodotError.OK);
+  await untilCount(rx, 4);
+  // One run of code: the count drains; then tx goes and rx's next send draws an ICMP
+  // port-unreachable (delivered with the send on loopback). The count drained a moment ago, so
+  // the packets it found are served (the error is as good as still in flight).
+  t.is(rx.getAvailablePacketCount(), 4);
+  tx.close();
+  t.is(rx.putPacket(Buffer.from("to nobody")), GodotError.OK);
+  t.is(rx.getPacket().readUInt32BE(0), 0);
+  t.is(rx.getPacket().readUInt32BE(0), 1);
+  t.is(rx.getPacketError(), GodotError.OK);
+  await new Promise((resolve) => setImmediate(resolve));
+  // Later code: each get drains first, as Godot's get_packet polls, so the error comes first.
+  t.is(rx.getPacket().length, 0);
+  t.is(rx.getPacketError(), GodotError.FAILED);
+  t.is(rx.getPacket().readUInt32BE(0), 2);
+  t.is(rx.getPacket().readUInt32BE(0), 3);
+  t.is(rx.getPacketError(), GodotError.OK);
+  t.is(rx.getAvailablePacketCount(), 0);
+});
+
 // ---------------------------------------------------------------------------------------------
 // close
 

@@ -75,11 +75,11 @@ export interface NativePeer {
    * consumed since, popped before the drain so that it sees the free space Godot's queue would.
    */
   getAvailablePacketCount(release?: number): number;
-  /** The next queued packet, or null on failure (then getPacketError() tells why). `release`: as getAvailablePacketCount. */
   /**
-   * `drainedNow` (optional, default false): the caller drained this socket a moment ago (a count
-   * in the same run of code), so a queued packet is served without draining again, even on a
-   * connected socket.
+   * The next queued packet, or null on failure (then getPacketError() tells why). `release`: as
+   * getAvailablePacketCount. `drainedNow` (optional, default false): the caller drained this
+   * socket a moment ago (a count in the same run of code), so a queued packet is served without
+   * draining again, even on a connected socket.
    */
   getPacket(release?: number, drainedNow?: boolean): Buffer | null;
   getPacketError(): number;
@@ -102,9 +102,10 @@ export interface NativePeer {
    * copied stay queued, lent, keeping their space in Godot's accounting until released by the
    * `release` argument of a later call. Does not change getPacketIp/getPacketPort (releasing
    * does: to the last packet released). Only lent packets are ever released: close, a connect
-   * and a detached server peer end every loan.
+   * and a detached server peer end every loan. `drainedNow` (optional, default false): as
+   * getPacket's, a connected socket's queued packets are lent without a second drain.
    */
-  lendPackets(data: Uint8Array, meta: Uint32Array, release: number): number;
+  lendPackets(data: Uint8Array, meta: Uint32Array, release: number, drainedNow?: boolean): number;
   /** Pops up to `n` lent packets (see lendPackets). */
   releaseLent(n: number): void;
   getLocalPort(): number;

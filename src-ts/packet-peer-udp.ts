@@ -639,18 +639,23 @@ export class PacketPeerUDP
 
   /**
    * Godot's get_packet for getPacket and getVar: the next packet, or null with the reason in
-   * #receiveError. Serves the held batch first; then, unless connected, lends a new batch of
-   * everything queued in one native call (packets stay natively queued, keeping Godot's
-   * accounting, until a later call releases them); a connected socket asks natively per packet.
+   * #receiveError. Serves the held batch first; then lends a new batch of everything queued in
+   * one native call (packets stay natively queued, keeping Godot's accounting, until a later call
+   * releases them). A connected socket drains per packet, as Godot reports its ICMP error from
+   * get_packet even with packets queued: it is lent a batch only right after a count in the code
+   * running now drained, and only while that count lasts; otherwise it asks natively per packet.
    */
   #receive(): Buffer | null {
+    const drainedNow = this.#connected && this.#batch.known > 0;
+    // A batch lent to earlier code is given back (its packets are still natively queued).
+    if (this.#connected && !drainedNow) this.#batch.forgetLent();
     const held = this.#shiftBatch();
     if (held !== undefined) {
       this.#receiveError = GodotError.OK;
       return held.data;
     }
-    if (!this.#connected) {
-      const taken = this.#batch.lend();
+    if (!this.#connected || drainedNow) {
+      const taken = this.#batch.lend(drainedNow);
       if (taken > 0) {
         this.#receiveError = GodotError.OK;
         return this.#shiftBatch()!.data;

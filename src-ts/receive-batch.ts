@@ -164,6 +164,18 @@ export class ReceiveBatch {
     this.#lentConsumed = 0;
   }
 
+  /**
+   * Gives a held lent batch back: its packets not handed out stay natively queued, to be
+   * received again; those handed out are still released by the next native call. A popped batch
+   * stays.
+   */
+  forgetLent(): void {
+    if (!this.#lent) return;
+    this.#packets = [];
+    this.#pos = 0;
+    this.#lent = false;
+  }
+
   /** The native queue was emptied: a lent batch goes with it; a popped one stays deliverable. */
   dropLent(): void {
     if (this.#lent) this.drop();
@@ -208,11 +220,12 @@ export class ReceiveBatch {
   /**
    * Lends a new batch of everything queued (within the scratch area) in one native call: the
    * number lent (then `shift()` hands them out), 0 when nothing is queued, -1 on failure.
+   * `drainedNow`: a count in the code running now drained (see NativePeer.lendPackets).
    */
-  lend(): number {
+  lend(drainedNow = false): number {
     this.#reads++;
     this.#emptied = false;
-    const taken = this.#native.lendPackets(scratchData, scratchMeta, this.takeRelease());
+    const taken = this.#native.lendPackets(scratchData, scratchMeta, this.takeRelease(), drainedNow);
     if (taken <= 0) {
       this.#lent = false;
       return taken;
@@ -231,23 +244,15 @@ export class ReceiveBatch {
   }
 
   /**
-   * A connected socket's get_packet: one native call per packet (each drains, as Godot reports a
-   * connected socket's ICMP error from get_packet even with packets queued), except right after
-   * a count in the same run found packets: that count drained a moment ago.
+   * A connected socket's get_packet when no count in the code running now drained: one native
+   * call per packet, each draining, as Godot reports a connected socket's ICMP error from
+   * get_packet even with packets queued (right after such a count, `lend(true)` serves instead).
    */
   getConnected(): Buffer | null {
     this.#reads++;
     this.#emptied = false;
-    const drainedNow = this.#known > 0;
-    const data = this.#native.getPacket(this.takeRelease(), drainedNow);
-    if (data !== null) {
-      if (drainedNow) {
-        this.#known--;
-        this.#readSinceKnown = true;
-      } else {
-        this.#known = -1; // it drained: what it found is not known here
-      }
-    }
+    const data = this.#native.getPacket(this.takeRelease());
+    if (data !== null) this.#known = -1; // it drained: what it found is not known here
     return data;
   }
 

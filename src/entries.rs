@@ -319,7 +319,7 @@ unsafe extern "C" fn take_packets(
     call.int(call.with_core(|core| core.take_packets(data, meta, release, rearm)))
 }
 
-/// `lendPackets(data: Uint8Array, meta: Uint32Array, release: number)`.
+/// `lendPackets(data: Uint8Array, meta: Uint32Array, release: number, drainedNow?: boolean)`.
 unsafe extern "C" fn lend_packets(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -328,15 +328,16 @@ unsafe extern "C" fn lend_packets(
     let Some(call) = (unsafe { Call::new(env, info) }) else {
         return ptr::null_mut();
     };
-    let (Some(data), Some(meta), Some(release)) = (call.bytes(0), call.words(1), call.count(2))
+    let (Some(data), Some(meta), Some(release), Some(drained_now)) =
+        (call.bytes(0), call.words(1), call.count(2), call.flag(3))
     else {
-        return call.type_error(c"lendPackets: expected (Uint8Array, Uint32Array, count)");
+        return call.type_error(c"lendPackets: expected (Uint8Array, Uint32Array, count, flag?)");
     };
     // SAFETY: as in take_packets.
     let Some((data, meta)) = (unsafe { views(data, meta) }) else {
         return call.type_error(c"lendPackets: the data and meta views overlap");
     };
-    call.int(call.with_core(|core| core.engine.lend_packets(data, meta, release)))
+    call.int(call.with_core(|core| core.lend_packets(data, meta, release, drained_now)))
 }
 
 /// `getAvailablePacketCount(release?: number)`.

@@ -221,10 +221,12 @@ impl NativePeer {
         mut data: Uint8ArraySlice,
         mut meta: Uint32ArraySlice,
         release: u32,
+        drained_now: Option<bool>,
     ) -> i32 {
         // SAFETY: as in take_packets.
         let (data, meta) = unsafe { (data.as_mut(), meta.as_mut()) };
-        self.engine().lend_packets(data, meta, release as usize)
+        self.core()
+            .lend_packets(data, meta, release as usize, drained_now == Some(true))
     }
 
     #[napi(catch_unwind)]
@@ -361,6 +363,21 @@ impl NativePeer {
 }
 
 impl PeerCore {
+    /// `lendPackets`: with `drained_now`, right after a count drained (see `lend_drained`).
+    pub(crate) fn lend_packets(
+        &mut self,
+        data: &mut [u8],
+        meta: &mut [u32],
+        release: usize,
+        drained_now: bool,
+    ) -> i32 {
+        if drained_now {
+            self.engine.lend_drained(data, meta, release)
+        } else {
+            self.engine.lend_packets(data, meta, release)
+        }
+    }
+
     /// `takePackets`: releases `release` lent packets, then copies queued packets into the views.
     /// With `rearm_if_emptied`, the take that empties the queue re-arms the watch: the event path
     /// does so once the queue is empty, and doing it here saves it a native call per wake-up.

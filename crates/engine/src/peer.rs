@@ -370,6 +370,15 @@ impl PacketPeerUdp {
         self.server.is_none() && !self.connected && self.sock.is_some() && !self.queue.is_empty()
     }
 
+    /// Whether a receive serves the queue without draining: as [`Self::queued_without_drain`],
+    /// or, `drained_now` (a count drained a moment ago, in the caller's code running now), any
+    /// own socket with a packet queued: an ICMP error that arrived since is indistinguishable
+    /// from one still in flight, and the next receive after that code drains.
+    fn serves_queued(&self, drained_now: bool) -> bool {
+        self.queued_without_drain()
+            || (drained_now && self.server.is_none() && !self.queue.is_empty())
+    }
+
     pub fn get_available_packet_count(&mut self) -> i32 {
         if self.poll().is_err() {
             return -1;
@@ -408,9 +417,7 @@ impl PacketPeerUdp {
         drained_now: bool,
         f: impl FnOnce(&[u8], &[u8]) -> R,
     ) -> Result<R, i32> {
-        let serve_queued = self.queued_without_drain()
-            || (drained_now && self.server.is_none() && !self.queue.is_empty());
-        if !serve_queued && self.poll().is_err() {
+        if !self.serves_queued(drained_now) && self.poll().is_err() {
             return Err(FAILED);
         }
         let popped = match self.server.as_ref() {
@@ -427,7 +434,7 @@ impl PacketPeerUdp {
     /// socket has packets queued), then copies as many packets as fit. Returns the
     /// count, or -1 when not open or on a read error.
     pub fn take_packets(&mut self, data: &mut [u8], meta: &mut [u32]) -> i32 {
-        self.copy_out(data, meta, true)
+        self.copy_out(data, meta, true, false)
     }
 
     /// Lent batch receive: first pops the `release` oldest packets lent by an earlier call (the
@@ -438,7 +445,16 @@ impl PacketPeerUdp {
     /// [`PacketPeerUdp::release_and_count`]. Counters are untouched (packets count when queued).
     pub fn lend_packets(&mut self, data: &mut [u8], meta: &mut [u32], release: usize) -> i32 {
         self.release_lent(release);
-        self.copy_out(data, meta, false)
+        self.copy_out(data, meta, false, false)
+    }
+
+    /// [`PacketPeerUdp::lend_packets`] right after a count drained the OS socket (the caller
+    /// knows it did, in the code running now): a connected socket's queued packets are lent
+    /// without a second drain, as [`PacketPeerUdp::get_packet_with`] serves them with
+    /// `drained_now`. Anything else works as `lend_packets`.
+    pub fn lend_drained(&mut self, data: &mut [u8], meta: &mut [u32], release: usize) -> i32 {
+        self.release_lent(release);
+        self.copy_out(data, meta, false, true)
     }
 
     /// Pops up to `n` lent packets (only lent ones), as if `get_packet` had returned them: they
@@ -472,7 +488,7 @@ impl PacketPeerUdp {
         }
     }
 
-    fn copy_out(&mut self, data: &mut [u8], meta: &mut [u32], pop: bool) -> i32 {
+    fn copy_out(&mut self, data: &mut [u8], meta: &mut [u32], pop: bool, drained_now: bool) -> i32 {
         let mut out = BatchOut::new(data, meta);
         if pop && self.takes_directly() {
             return match self.drain_into(&mut out) {
@@ -483,7 +499,7 @@ impl PacketPeerUdp {
                 }
             };
         }
-        if !self.queued_without_drain() && self.poll().is_err() {
+        if !self.serves_queued(drained_now) && self.poll().is_err() {
             self.packet_error = FAILED;
             return -1;
         }

@@ -322,6 +322,33 @@ fn get_packet_with_drained_now_serves_the_queue_before_a_pending_icmp_error() {
 }
 
 #[test]
+fn lend_drained_serves_the_queue_before_a_pending_icmp_error_and_lend_packets_does_not() {
+    if skip_on_windows(
+        "lend_drained_serves_the_queue_before_a_pending_icmp_error_and_lend_packets_does_not",
+        WINDOWS_NO_ICMP_ERRORS,
+    ) {
+        return;
+    }
+    let mut p = connected_with_icmp_pending(&[b"one", b"two"]);
+    let mut data = vec![0u8; 65536];
+    let mut meta = vec![0u32; 8 * 4];
+    // The caller drained a moment ago: both queued packets are lent, no second drain.
+    assert_eq!(p.lend_drained(&mut data, &mut meta, 0), 2);
+    assert_eq!((&data[..3], &data[3..6]), (&b"one"[..], &b"two"[..]));
+    // A plain lend (releasing "one") drains first: the pending error surfaces with "two" queued.
+    assert_eq!(p.lend_packets(&mut data, &mut meta, 1), -1);
+    assert_eq!(p.packet_error(), FAILED);
+    assert_eq!(p.get_available_packet_count(), 1);
+    assert_eq!(p.lend_drained(&mut data, &mut meta, 0), 1);
+    assert_eq!(&data[..3], &b"two"[..]);
+    // An empty queue drains even so, and reports an empty lend.
+    assert_eq!(p.lend_drained(&mut data, &mut meta, 1), 0);
+    assert_eq!(p.packet_error(), ERR_UNAVAILABLE);
+    assert_eq!(p.stats().packets_received, 2);
+    p.close();
+}
+
+#[test]
 fn take_packets_layout() {
     let (mut rx, port) = bound("*");
     let v4 = raw("127.0.0.1");

@@ -164,6 +164,43 @@ test("waits: settled by readiness (staying armed), timeout, abort and close; nul
   t.is(native.callbacks.length, 1, "close() forgot the kept watch");
 });
 
+test("wait timeouts share one timer: a wait loop answered in time arms it once, and waits expire in deadline order, none early", async (t) => {
+  const { native, events } = harness();
+  const realSetTimeout = globalThis.setTimeout;
+  let timers = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    timers++;
+    return realSetTimeout(...args);
+  }) as typeof setTimeout;
+  try {
+    for (let i = 0; i < 100; i++) {
+      const wait = events.waitReadable(60_000, undefined)!;
+      native.fire(GodotError.OK);
+      t.is(await wait, GodotError.OK);
+    }
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  t.is(timers, 1, "100 waits with a timeout, each answered before it: one timer");
+  const started = performance.now();
+  const order: number[] = [];
+  const late = [60, 20, 40].map((ms) =>
+    events.waitReadable(ms, undefined)!.then((code) => {
+      t.is(code, GodotError.ERR_TIMEOUT);
+      // A timer may fire up to 1 ms early by libuv's cached clock, as a per-wait setTimeout did.
+      t.true(performance.now() - started >= ms - 1, `${ms} ms wait settled after ${performance.now() - started} ms`);
+      order.push(ms);
+    }),
+  );
+  await withDeadline(Promise.all(late), "three timeouts");
+  t.deepEqual(order, [20, 40, 60]);
+  t.is(events.pendingWaits, 0);
+  const ready = events.waitReadable(10_000, undefined)!;
+  native.fire(GodotError.OK);
+  t.is(await ready, GodotError.OK, "a wait answered in time is not settled by the shared timer");
+  events.close();
+});
+
 test("liveness: referenced while wanted or waited on, never after unref() until ref()", async (t) => {
   const { native, events } = harness();
   events.update(true);

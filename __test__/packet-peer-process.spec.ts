@@ -124,6 +124,26 @@ test("a throwing 'packet' listener with a wait() pending: the wait settles and d
   t.deepEqual(lines.slice(1).sort(), ["got after", "uncaught listener failed", "wait 0"]);
 });
 
+test("a wait({ timeout }) answered in time does not keep the process alive until its timeout", async (t) => {
+  // The waits' timeouts share one timer that stays armed after a wait is answered: it must not
+  // keep the process alive (the watch does that, and only while a wait is pending).
+  const { child, lines, exited } = runChild(`
+    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
+    const peer = new PacketPeerUDP();
+    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
+    const sender = new PacketPeerUDP();
+    sender.setDestAddress("127.0.0.1", peer.getLocalPort());
+    peer.wait({ timeout: 60000 }).then((code) => {
+      console.log("wait " + code + ", count " + peer.getAvailablePacketCount());
+      sender.close();
+    });
+    sender.putPacket(Buffer.from("x"));
+  `);
+  t.teardown(() => child.kill());
+  t.is(await withDeadline(exited, "the child exits once its wait is answered", 15_000), 0);
+  t.deepEqual(lines, ["wait 0, count 1"]);
+});
+
 test("a wait() loop that never reads lets the event loop turn while a datagram stays readable", async (t) => {
   // A readable socket answers wait() at once; re-waiting in a promise chain without reading would
   // never let the event loop turn (no timer, no I/O callback, no watch delivery: a spinning

@@ -41,6 +41,8 @@
  */
 import { abortErrorFor } from "./abort-error.js";
 import { GodotError } from "./errors.js";
+import { afterThisCode } from "./microtask.js";
+import { WaitDeadlines } from "./wait-deadlines.js";
 
 /** The native watch surface shared by NativePeer, NativeServer and the ENet host. */
 export interface Watchable {
@@ -71,15 +73,13 @@ export interface EventModeHooks {
   onTick?(): void;
 }
 
-// The longest delay setTimeout takes.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 let nextGeneration = 1;
 
 /** One `waitReadable()` in progress. */
 class WatchedWait {
   done = false;
-  timer: NodeJS.Timeout | undefined = undefined;
+  /** performance.now() ms when it times out (WaitDeadlines), Infinity: never. */
+  deadline = Infinity;
   onAbort: (() => void) | undefined = undefined;
 
   constructor(
@@ -88,10 +88,9 @@ class WatchedWait {
     readonly signal: AbortSignal | undefined,
   ) {}
 
-  /** Done: no timer, no abort listener. */
+  /** Done: no abort listener (its deadline, if any, is dropped when the shared timer fires). */
   finish(): void {
     this.done = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort !== undefined) this.signal?.removeEventListener("abort", this.onAbort);
   }
 }
@@ -113,6 +112,11 @@ export class EventMode {
   #refd = true;
   /** Waits served by the watch, oldest first (only while watching). */
   readonly #waits: WatchedWait[] = [];
+  /** The waits' timeouts, on one timer. */
+  readonly #deadlines = new WaitDeadlines<WatchedWait>(
+    () => this.#waits,
+    (wait) => this.#settleOne(wait, GodotError.ERR_TIMEOUT),
+  );
   /** Waits served natively (see trackNativeWait): close() settles them. */
   readonly #nativeWaits = new Set<(code: GodotError) => void>();
   /** Inside the readiness callback (its hooks run now). */
@@ -210,7 +214,7 @@ export class EventMode {
     return new Promise<GodotError>((resolve, reject) => {
       const wait = new WatchedWait(resolve, reject, signal);
       this.#waits.push(wait);
-      if (timeout !== undefined && timeout !== Infinity) this.#armTimeout(wait, timeout);
+      if (timeout !== undefined) this.#deadlines.add(wait, timeout);
       if (signal !== undefined) {
         wait.onAbort = () => this.#abortWait(wait);
         signal.addEventListener("abort", wait.onAbort, { once: true });
@@ -276,10 +280,11 @@ export class EventMode {
       wait.finish();
       wait.resolve(code);
     }
-    waits.length = 0;
+    // Not `length = 0`: that is a runtime call, and it gives up the array's room for the next wait.
+    while (waits.length > 0) waits.pop();
     // After the waiters' continuations (queued by resolve, so they run first): a loop that waits
     // again keeps the watch referenced, with no unref/ref pair per wake-up.
-    queueMicrotask(this.#syncRefNow);
+    afterThisCode(this.#syncRefNow);
   }
 
   /**
@@ -302,6 +307,7 @@ export class EventMode {
   close(): void {
     this.#keep = false;
     this.#wanted = false;
+    this.#deadlines.clear();
     if (this.#generation !== 0) {
       this.#generation = 0;
       this.#armed = false;
@@ -387,27 +393,18 @@ export class EventMode {
     else this.#native.unref();
   }
 
-  #armTimeout(wait: WatchedWait, left: number): void {
-    // setTimeout holds at most 2^31 - 1 ms: longer timeouts are served in steps.
-    const step = Math.min(left, MAX_TIMER_MS);
-    wait.timer = setTimeout(() => {
-      if (left > step) this.#armTimeout(wait, left - step);
-      else this.#settleOne(wait, GodotError.ERR_TIMEOUT);
-    }, step);
-  }
-
   #settleOne(wait: WatchedWait, code: GodotError): void {
     if (wait.done) return;
     this.#remove(wait);
     wait.resolve(code);
-    queueMicrotask(this.#syncRefNow);
+    afterThisCode(this.#syncRefNow);
   }
 
   #abortWait(wait: WatchedWait): void {
     if (wait.done) return;
     this.#remove(wait);
     wait.reject(abortErrorFor(wait.signal!));
-    queueMicrotask(this.#syncRefNow);
+    afterThisCode(this.#syncRefNow);
   }
 
   #remove(wait: WatchedWait): void {

@@ -8,6 +8,7 @@
  * space there as in Godot's queue, until the next native call releases the ones handed out.
  */
 import { formatIpv4, formatIpv6 } from "./address.js";
+import { afterThisCode } from "./microtask.js";
 import { META_WORDS, type NativePeer } from "./native.js";
 import type { UDPPacket } from "./packet-peer-udp.js";
 
@@ -212,7 +213,7 @@ export class ReceiveBatch {
   /** Records Godot's count for the code running now (see #known). */
   #setKnown(count: number): void {
     if (this.#isServerPeer()) return;
-    if (this.#known < 0) queueMicrotask(this.#forgetKnown);
+    if (this.#known < 0) afterThisCode(this.#forgetKnown);
     this.#known = count;
     this.#readSinceKnown = false;
   }

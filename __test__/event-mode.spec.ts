@@ -220,6 +220,11 @@ test("liveness: referenced while wanted or waited on, never after unref() until 
   t.true(events.unrefd);
   events.update(true);
   t.false(native.refd, "demand does not override unref()");
+  const waitedOn = events.waitReadable(undefined, undefined)!;
+  t.true(native.refd, "a pending wait keeps the process alive whatever unref() says");
+  native.fire(GodotError.OK);
+  await waitedOn;
+  await until(() => !native.refd, "unreferenced again once nobody waits");
   events.ref();
   t.true(native.refd);
 });

@@ -4,6 +4,7 @@
 import test, { type ExecutionContext } from "ava";
 import { spawn } from "node:child_process";
 import { collectLines, exitOf } from "./child-output.js";
+import { GodotError } from "../src-ts/errors.js";
 import type { PacketPeerUDP } from "../src-ts/packet-peer-udp.js";
 import { boundPeer, until, untilCount, withDeadline } from "./packet-peer-helpers.js";
 
@@ -142,6 +143,23 @@ test("a wait({ timeout }) answered in time does not keep the process alive until
   t.teardown(() => child.kill());
   t.is(await withDeadline(exited, "the child exits once its wait is answered", 15_000), 0);
   t.deepEqual(lines, ["wait 0, count 1"]);
+});
+
+test("a wait({ timeout }) pending when unref() is called still keeps the process alive until it settles", async (t) => {
+  // docs/api.md: a pending wait() keeps the process alive whatever unref() says.
+  const { child, lines, exited } = runChild(`
+    const { PacketPeerUDP } = require(process.env.PEER_MODULE);
+    const peer = new PacketPeerUDP();
+    if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
+    const started = Date.now();
+    peer.wait({ timeout: 300 }).then((code) => {
+      console.log("wait " + code + (Date.now() - started >= 299 ? " after its timeout" : " early"));
+    });
+    peer.unref();
+  `);
+  t.teardown(() => child.kill());
+  t.is(await withDeadline(exited, "the child exits once its wait timed out", 15_000), 0);
+  t.deepEqual(lines, [`wait ${GodotError.ERR_TIMEOUT} after its timeout`]);
 });
 
 test("a wait() loop that never reads lets the event loop turn while a datagram stays readable", async (t) => {

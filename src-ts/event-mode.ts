@@ -28,8 +28,9 @@
  * - A pending wait keeps the watch armed across wake-ups (a wait loop waits again at once), and a
  *   watch started for a wait stays in place (unreferenced) until `close()`: re-arming is a flag,
  *   restarting a watch is an allocation and two epoll_ctl.
- * - Liveness: the watch keeps the process alive only while the owner wants it or a wait is
- *   pending, and never after `unref()` (until `ref()`). The tick timer never keeps it alive.
+ * - Liveness: the watch keeps the process alive while a wait is pending, whatever `unref()` says
+ *   (an awaited wait settles, as docs/api.md promises), and while the owner wants it unless
+ *   `unref()` was called (until `ref()`). No timer keeps it alive: not the tick's, not the waits'.
  * - The native side ending the watch (its socket closed, the last ERR_UNCONFIGURED call) settles
  *   every wait with ERR_UNCONFIGURED and calls `hooks.onEnded()`; `close()` does the same at
  *   once without the hook (the owner is closing), and stops the watch natively.
@@ -383,10 +384,10 @@ export class EventMode {
     return true;
   }
 
-  /** The watch keeps the process alive only while wanted or waited on, and not after unref(). */
+  /** The watch keeps the process alive while waited on, or while wanted and not unref()'d. */
   #syncRef(): void {
     if (this.#generation === 0) return; // the native side keeps the setting for the next watch
-    const keepAlive = !this.#userUnref && (this.#wanted || this.#waits.length > 0);
+    const keepAlive = this.#waits.length > 0 || (!this.#userUnref && this.#wanted);
     if (keepAlive === this.#refd) return;
     this.#refd = keepAlive;
     if (keepAlive) this.#native.ref();

@@ -156,16 +156,17 @@ test.serial("a wait() loop over 20 request/response rounds: no rearm, ref, unref
   }
 });
 
-test.serial("getPacket on a connected socket: one native getPacket per packet (each call drains)", async (t) => {
-  const { peer: rx, port } = boundPeer(t);
-  const sender = newPeer(t);
-  sender.setDestAddress("127.0.0.1", port);
-  sender.putPacket(payload(0, 8)); // opens the sender's socket
-  await untilCount(rx, 1);
-  t.is(rx.getPacket().readUInt32BE(0), 0);
+/** A receiver connected to its sender, with the sender's datagrams 0..19 queued. */
+async function connectedWith20Queued(t: ExecutionContext): Promise<PacketPeerUDP> {
+  const { rx, sender } = await primedPair(t);
   t.is(rx.connectToHost("127.0.0.1", sender.getLocalPort()), GodotError.OK);
   for (let i = 0; i < 20; i++) sender.putPacket(payload(i, 8));
   await untilCount(rx, 20);
+  return rx;
+}
+
+test.serial("getPacket on a connected socket: one native getPacket per packet (each call drains)", async (t) => {
+  const rx = await connectedWith20Queued(t);
   const counts = await countCalls(() => {
     for (let i = 0; i < 20; i++) t.is(rx.getPacket().readUInt32BE(0), i);
   });
@@ -176,15 +177,7 @@ test.serial("getPacket on a connected socket: one native getPacket per packet (e
 });
 
 test.serial("getPacket on a connected socket right after a count: one lend for the batch; in later code, a drain per packet again", async (t) => {
-  const { peer: rx, port } = boundPeer(t);
-  const sender = newPeer(t);
-  sender.setDestAddress("127.0.0.1", port);
-  sender.putPacket(payload(0, 8)); // opens the sender's socket
-  await untilCount(rx, 1);
-  t.is(rx.getPacket().readUInt32BE(0), 0);
-  t.is(rx.connectToHost("127.0.0.1", sender.getLocalPort()), GodotError.OK);
-  for (let i = 0; i < 20; i++) sender.putPacket(payload(i, 8));
-  await untilCount(rx, 20);
+  const rx = await connectedWith20Queued(t);
   // The count drained a moment ago: the packets it found are lent in one call, not got one by one.
   const batch = await countCalls(() => {
     t.is(rx.getAvailablePacketCount(), 20);

@@ -166,15 +166,17 @@ test("waits: settled by readiness (staying armed), timeout, abort and close; nul
 
 test("wait timeouts share one timer: a wait loop answered in time arms it once, and waits expire in deadline order, none early", async (t) => {
   const { native, events } = harness();
+  // Other tests of this file run meanwhile and set timers too: count only this test's timeout.
+  const TIMEOUT_MS = 123_456;
   const realSetTimeout = globalThis.setTimeout;
   let timers = 0;
   globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
-    timers++;
+    if (args[1] === TIMEOUT_MS) timers++;
     return realSetTimeout(...args);
   }) as typeof setTimeout;
   try {
     for (let i = 0; i < 100; i++) {
-      const wait = events.waitReadable(60_000, undefined)!;
+      const wait = events.waitReadable(TIMEOUT_MS, undefined)!;
       native.fire(GodotError.OK);
       t.is(await wait, GodotError.OK);
     }
@@ -194,6 +196,16 @@ test("wait timeouts share one timer: a wait loop answered in time arms it once, 
   );
   await withDeadline(Promise.all(late), "three timeouts");
   t.deepEqual(order, [20, 40, 60]);
+  // A late timer (here: an event loop kept busy past every deadline) finds several due at once:
+  // they still expire earliest first.
+  const together: number[] = [];
+  const due = [45, 15, 30].map((ms) => events.waitReadable(ms, undefined)!.then(() => together.push(ms)));
+  const busyUntil = performance.now() + 60;
+  while (performance.now() < busyUntil) {
+    // Keeps the event loop from running the timer before every deadline has passed.
+  }
+  await withDeadline(Promise.all(due), "three timeouts due at once");
+  t.deepEqual(together, [15, 30, 45]);
   t.is(events.pendingWaits, 0);
   const ready = events.waitReadable(10_000, undefined)!;
   native.fire(GodotError.OK);

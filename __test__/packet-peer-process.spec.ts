@@ -151,9 +151,10 @@ test("a wait({ timeout }) pending when unref() is called still keeps the process
     const { PacketPeerUDP } = require(process.env.PEER_MODULE);
     const peer = new PacketPeerUDP();
     if (peer.bind(0, "127.0.0.1") !== 0) throw new Error("bind");
-    const started = Date.now();
+    const started = performance.now();
     peer.wait({ timeout: 300 }).then((code) => {
-      console.log("wait " + code + (Date.now() - started >= 299 ? " after its timeout" : " early"));
+      // A timer may fire up to 1 ms early by libuv's cached clock.
+      console.log("wait " + code + (performance.now() - started >= 298 ? " after its timeout" : " early"));
     });
     peer.unref();
   `);

@@ -66,11 +66,15 @@ export class WaitDeadlines<T extends Timed> {
     this.#due = Infinity;
     const now = performance.now();
     let next = Infinity;
-    // A copy: expiring a wait removes it from the owner's list.
-    for (const item of this.#pending().slice()) {
-      if (item.deadline <= now + SLACK_MS) this.#expire(item);
+    const due: T[] = [];
+    for (const item of this.#pending()) {
+      if (item.deadline <= now + SLACK_MS) due.push(item);
       else if (item.deadline < next) next = item.deadline;
     }
+    // Earliest deadline first, as separate timers would have fired, also when a late timer
+    // finds several due at once (a busy or slow event loop).
+    due.sort((a, b) => a.deadline - b.deadline);
+    for (const item of due) this.#expire(item);
     if (next !== Infinity) this.#arm(now, next);
   }
 }

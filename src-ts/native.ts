@@ -106,6 +106,17 @@ export interface NativePeer {
    * getPacket's, a connected socket's queued packets are lent without a second drain.
    */
   lendPackets(data: Uint8Array, meta: Uint32Array, release: number, drainedNow?: boolean): number;
+  /**
+   * getAvailablePacketCount and lendPackets in one call, for a count the caller reads right
+   * after: pops the `release` consumed lent packets, drains the OS socket exactly as the count
+   * does (so a connected socket's ICMP error makes it -1, as it makes the count -1), then lends
+   * what is queued, as far as the views hold, without draining again. Returns the number lent
+   * (the count itself when the views held the whole queue), or -1 as the count. Leaves
+   * getPacketError/getPacketIp/getPacketPort as a count does (releasing sets the last two).
+   */
+  countAndLend(data: Uint8Array, meta: Uint32Array, release: number): number;
+  /** Packets queued now, lent ones included, without draining the OS socket (unlike the count). */
+  queuedCount(): number;
   /** Pops up to `n` lent packets (see lendPackets). */
   releaseLent(n: number): void;
   getLocalPort(): number;
@@ -397,7 +408,7 @@ export interface NativeEnetHost {
 /** The methods a peer also has as hand-written entries: same names, arguments and results. */
 export type NativePeerEntries = Pick<
   NativePeer,
-  "putPacket" | "takePackets" | "lendPackets" | "getAvailablePacketCount"
+  "putPacket" | "takePackets" | "lendPackets" | "countAndLend" | "getAvailablePacketCount"
 >;
 
 /**

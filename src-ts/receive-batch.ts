@@ -101,10 +101,11 @@ export class ReceiveBatch {
    */
   #known = -1;
   #reads = 0;
-  /** A packet was read since `#known` was set by a count or a lend (see count). */
+  /** A packet was read since the last count (native or answered) or lend (see count). */
   #readSinceKnown = false;
   readonly #forgetKnown = (): void => {
     this.#known = -1;
+    this.#readSinceKnown = false;
   };
   /**
    * The last take emptied the native queue, and no native call refilled it since (counts and
@@ -186,16 +187,20 @@ export class ReceiveBatch {
 
   /**
    * Godot's count: drains the OS socket into the native queue, then counts (-1: no socket, or a
-   * read error). While a batch lent in the code running now has packets, the count is known
-   * without a native call, and so is the 0 once every packet the last count found was read:
-   * datagrams that reached the OS socket meanwhile are indistinguishable from ones still
-   * in flight, and the next count, or the first after this code yields (a microtask later),
-   * drains them. A count with no packet read since the last one always drains: polling the
-   * count is how a Godot program keeps the OS buffer from filling.
+   * read error). An own socket's count also lends the queue in the same call (#countAndLend), for
+   * the gets that follow. In the code running now, a count after a packet was read is known
+   * without a native call while the lent batch has packets, and so is the 0 once every packet the
+   * last count found was read: datagrams that reached the OS socket meanwhile are
+   * indistinguishable from ones still in flight, and the next count, or the first after this code
+   * yields (a microtask later), drains them. A count with no packet read since the last one always
+   * drains: polling the count is how a Godot program keeps the OS buffer from filling.
    */
   count(): number {
     this.#reads++;
-    if (this.#known >= 0 && this.#lent && this.#pos < this.#packets.length) return this.#known;
+    if (this.#known >= 0 && this.#readSinceKnown && this.#lent && this.#pos < this.#packets.length) {
+      this.#readSinceKnown = false;
+      return this.#known;
+    }
     if (this.#known === 0 && this.#readSinceKnown) {
       // The packets the last count found were all read: nothing is queued now. Answered once;
       // the next count (no packet read since) drains.
@@ -203,9 +208,38 @@ export class ReceiveBatch {
       return 0;
     }
     this.#emptied = false;
+    if (this.#lent || this.#pos >= this.#packets.length) {
+      if (!this.#isServerPeer()) return this.#countAndLend();
+    }
     const native = this.#native.getAvailablePacketCount(this.takeRelease());
     // A lent batch's packets are still counted natively; a popped batch's are not.
     const count = native < 0 || this.#lent ? native : native + this.#packets.length - this.#pos;
+    if (count >= 0) this.#setKnown(count);
+    return count;
+  }
+
+  /**
+   * The count of an own socket holding no popped packets, with the queue lent in the same native
+   * call (one call instead of two in Godot's `while count() > 0: get_packet()`): it drains as the
+   * count does, and the gets that follow in this code are served from the batch. A batch lent to
+   * earlier code is replaced (its packets not handed out are still natively queued, and lent
+   * again here).
+   */
+  #countAndLend(): number {
+    const taken = this.#native.countAndLend(scratchData, scratchMeta, this.takeRelease());
+    if (taken <= 0) {
+      this.#packets = [];
+      this.#pos = 0;
+      this.#lent = false;
+      if (taken === 0) this.#setKnown(0);
+      return taken;
+    }
+    this.#packets = readBatch(taken);
+    this.#pos = 0;
+    this.#lent = true;
+    // When the scratch area holds only part of the queue (under load), the queue is asked how
+    // many it holds: the call above drained already, a second drain would be a second count.
+    const count = scratchHeldAll(taken) ? taken : this.#native.queuedCount();
     if (count >= 0) this.#setKnown(count);
     return count;
   }

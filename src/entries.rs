@@ -1,5 +1,5 @@
-//! A peer's hand-written N-API entries: `putPacket`, `takePackets`, `lendPackets` and
-//! `getAvailablePacketCount` as JS functions of their own, with the generated methods' contract
+//! A peer's hand-written N-API entries: `putPacket`, `takePackets`, `lendPackets`,
+//! `countAndLend` and `getAvailablePacketCount` as JS functions of their own, with the generated methods' contract
 //! (`src-ts/native.ts`).
 //!
 //! A generated method pays, on every call, napi-rs's receiver unwrap, its class type-tag check and
@@ -34,7 +34,7 @@ struct Entry {
     callback: sys::napi_callback,
 }
 
-const ENTRIES: [Entry; 4] = [
+const ENTRIES: [Entry; 5] = [
     Entry {
         name: c"putPacket",
         callback: Some(put_packet),
@@ -46,6 +46,10 @@ const ENTRIES: [Entry; 4] = [
     Entry {
         name: c"lendPackets",
         callback: Some(lend_packets),
+    },
+    Entry {
+        name: c"countAndLend",
+        callback: Some(count_and_lend),
     },
     Entry {
         name: c"getAvailablePacketCount",
@@ -338,6 +342,26 @@ unsafe extern "C" fn lend_packets(
         return call.type_error(c"lendPackets: the data and meta views overlap");
     };
     call.int(call.with_core(|core| core.lend_packets(data, meta, release, drained_now)))
+}
+
+/// `countAndLend(data: Uint8Array, meta: Uint32Array, release: number)`.
+unsafe extern "C" fn count_and_lend(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: N-API's env and callback info.
+    let Some(call) = (unsafe { Call::new(env, info) }) else {
+        return ptr::null_mut();
+    };
+    let (Some(data), Some(meta), Some(release)) = (call.bytes(0), call.words(1), call.count(2))
+    else {
+        return call.type_error(c"countAndLend: expected (Uint8Array, Uint32Array, count)");
+    };
+    // SAFETY: as in take_packets.
+    let Some((data, meta)) = (unsafe { views(data, meta) }) else {
+        return call.type_error(c"countAndLend: the data and meta views overlap");
+    };
+    call.int(call.with_core(|core| core.engine.count_and_lend(data, meta, release)))
 }
 
 /// `getAvailablePacketCount(release?: number)`.

@@ -230,6 +230,23 @@ impl NativePeer {
     }
 
     #[napi(catch_unwind)]
+    pub fn count_and_lend(
+        &mut self,
+        mut data: Uint8ArraySlice,
+        mut meta: Uint32ArraySlice,
+        release: u32,
+    ) -> i32 {
+        // SAFETY: as in take_packets.
+        let (data, meta) = unsafe { (data.as_mut(), meta.as_mut()) };
+        self.engine().count_and_lend(data, meta, release as usize)
+    }
+
+    #[napi(catch_unwind)]
+    pub fn queued_count(&mut self) -> u32 {
+        self.engine().queued() as u32
+    }
+
+    #[napi(catch_unwind)]
     pub fn release_lent(&mut self, n: u32) {
         self.engine().release_lent(n as usize);
     }

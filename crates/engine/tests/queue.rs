@@ -137,21 +137,6 @@ fn icmp_error_on_a_connected_socket_surfaces_once() {
     u.close();
 }
 
-/// A peer whose ring (recv_buf_size 1024: 2047 usable bytes) holds exactly 16 datagrams of 100
-/// bytes, filled to the brim; returns it with a raw sender aimed at it.
-fn full_queue_of_16() -> (PacketPeerUdp, std::net::UdpSocket, u16) {
-    let mut rx = PacketPeerUdp::new();
-    assert_eq!(rx.bind(0, "127.0.0.1", 1024, false), OK);
-    let port = rx.local_port();
-    let s = raw("127.0.0.1");
-    for i in 0..16u8 {
-        s.send_to(&[i; 100], ("127.0.0.1", port)).unwrap();
-    }
-    assert_eq!(wait_count(&mut rx, 16), 16);
-    assert_eq!(rx.stats().packets_dropped, 0);
-    (rx, s, port)
-}
-
 #[test]
 fn get_packet_serves_the_queue_without_draining_an_unconnected_socket() {
     let (mut rx, s, port) = full_queue_of_16();
@@ -256,26 +241,6 @@ fn lent_packets_keep_their_ring_space_until_released() {
     assert_eq!(rx.lend_packets(&mut data, &mut meta, 1), -1);
     assert_eq!(rx.packet_error(), FAILED);
     assert_eq!(rx.stats().packets_received, 18);
-}
-
-/// A peer connected to a target that sent it `packets` (queued) and then went away: a send from
-/// the peer made an ICMP port-unreachable pending on its socket.
-fn connected_with_icmp_pending(packets: &[&[u8]]) -> PacketPeerUdp {
-    let (mut target, tport) = bound("127.0.0.1");
-    let mut p = PacketPeerUdp::new();
-    assert_eq!(p.connect_to_host("127.0.0.1", i64::from(tport)), OK);
-    assert_eq!(p.put_packet(b"hello"), OK);
-    let (_, _, pport) = recv(&mut target).expect("hello");
-    target.set_dest_address("127.0.0.1", i64::from(pport));
-    for packet in packets {
-        assert_eq!(target.put_packet(packet), OK);
-    }
-    let n = packets.len() as i32;
-    assert_eq!(wait_count(&mut p, n), n);
-    target.close();
-    assert_eq!(p.put_packet(b"ping"), OK);
-    assert_eq!(p.wait_sync(2000), FAILED);
-    p
 }
 
 #[test]

@@ -131,6 +131,23 @@ impl PacketPeerUdp {
         self.copy_out(data, meta, false, true)
     }
 
+    /// Godot's count and a lend in one call, for a caller that reads right after counting (the
+    /// loop of Godot's docs: `while count() > 0: get_packet()`): releases `release` lent packets,
+    /// drains the OS socket exactly as [`PacketPeerUdp::get_available_packet_count`] does (always,
+    /// so a connected socket's ICMP error fails it as it fails the count), then lends what is
+    /// queued, as far as it fits, without draining again. Returns the number lent (the count when
+    /// the views held the whole queue), or -1 as the count. As a count, it leaves the last
+    /// packet's error alone.
+    pub fn count_and_lend(&mut self, data: &mut [u8], meta: &mut [u32], release: usize) -> i32 {
+        self.release_lent(release);
+        if self.poll().is_err() {
+            return -1;
+        }
+        let mut out = BatchOut::new(data, meta);
+        self.copy_queued(&mut out, false);
+        out.len() as i32
+    }
+
     /// Pops up to `n` lent packets (only lent ones), as if `get_packet` had returned them: they
     /// become the last packet's sender.
     pub fn release_lent(&mut self, n: usize) {
@@ -177,6 +194,19 @@ impl PacketPeerUdp {
             self.packet_error = FAILED;
             return -1;
         }
+        self.copy_queued(&mut out, pop);
+        let (n, last) = (out.len(), out.last());
+        if pop {
+            return self.took(n, last);
+        }
+        // Lent packets are not returned yet: the last sender changes when they are released.
+        self.packet_error = if last.is_some() { OK } else { ERR_UNAVAILABLE };
+        n as i32
+    }
+
+    /// Copies queued packets into `out` while they fit, oldest first: popped, or (`pop` false)
+    /// lent, staying queued.
+    fn copy_queued(&mut self, out: &mut BatchOut<'_>, pop: bool) {
         let mut run = |q: &mut RecvQueue| {
             if pop {
                 // Checked before popping: a packet that does not fit stays queued.
@@ -190,13 +220,6 @@ impl PacketPeerUdp {
             Some(link) => link.with_queue(|q, _| run(q)),
             None => run(&mut self.queue),
         }
-        let (n, last) = (out.len(), out.last());
-        if pop {
-            return self.took(n, last);
-        }
-        // Lent packets are not returned yet: the last sender changes when they are released.
-        self.packet_error = if last.is_some() { OK } else { ERR_UNAVAILABLE };
-        n as i32
     }
 
     /// Records the outcome of a take of `n` packets, the last from `last`.

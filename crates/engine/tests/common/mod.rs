@@ -4,7 +4,7 @@
 use std::net::UdpSocket as StdUdp;
 use std::time::{Duration, Instant};
 
-use godot_udp_engine::codes::OK;
+use godot_udp_engine::codes::{FAILED, OK};
 use godot_udp_engine::PacketPeerUdp;
 
 pub const DEADLINE: Duration = Duration::from_secs(5);
@@ -112,4 +112,39 @@ pub fn skip_under_wine(test: &str, reason: &str) -> bool {
         eprintln!("SKIPPED {test} under wine: {reason}");
     }
     wine
+}
+
+/// A peer whose ring (recv_buf_size 1024: 2047 usable bytes) holds exactly 16 datagrams of 100
+/// bytes, filled to the brim; returns it with a raw sender aimed at it.
+pub fn full_queue_of_16() -> (PacketPeerUdp, StdUdp, u16) {
+    let mut rx = PacketPeerUdp::new();
+    assert_eq!(rx.bind(0, "127.0.0.1", 1024, false), OK);
+    let port = rx.local_port();
+    let s = raw("127.0.0.1");
+    for i in 0..16u8 {
+        s.send_to(&[i; 100], ("127.0.0.1", port)).unwrap();
+    }
+    assert_eq!(wait_count(&mut rx, 16), 16);
+    assert_eq!(rx.stats().packets_dropped, 0);
+    (rx, s, port)
+}
+
+/// A peer connected to a target that sent it `packets` (queued) and then went away: a send from
+/// the peer made an ICMP port-unreachable pending on its socket.
+pub fn connected_with_icmp_pending(packets: &[&[u8]]) -> PacketPeerUdp {
+    let (mut target, tport) = bound("127.0.0.1");
+    let mut p = PacketPeerUdp::new();
+    assert_eq!(p.connect_to_host("127.0.0.1", i64::from(tport)), OK);
+    assert_eq!(p.put_packet(b"hello"), OK);
+    let (_, _, pport) = recv(&mut target).expect("hello");
+    target.set_dest_address("127.0.0.1", i64::from(pport));
+    for packet in packets {
+        assert_eq!(target.put_packet(packet), OK);
+    }
+    let n = packets.len() as i32;
+    assert_eq!(wait_count(&mut p, n), n);
+    target.close();
+    assert_eq!(p.put_packet(b"ping"), OK);
+    assert_eq!(p.wait_sync(2000), FAILED);
+    p
 }

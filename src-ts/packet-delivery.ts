@@ -10,7 +10,7 @@
  */
 import { GodotError } from "./errors.js";
 import type { EventMode } from "./event-mode.js";
-import type { UDPPacket } from "./packet-peer-udp.js";
+import type { UDPPacket } from "./packet-peer-udp-types.js";
 import { UDPSocketError } from "./udp-socket-error.js";
 
 // Packets emitted per callback (or yielded by iterators) before yielding to the event loop with

@@ -10,7 +10,7 @@
 import { formatIpv4, formatIpv6 } from "./address.js";
 import { afterThisCode } from "./microtask.js";
 import { META_WORDS, type NativePeer } from "./native.js";
-import type { UDPPacket } from "./packet-peer-udp.js";
+import type { UDPPacket } from "./packet-peer-udp-types.js";
 
 // One scratch area for every peer: a take fills it and the batch is copied out before any user
 // code runs, so sharing it is safe on the single JS thread (and 10,000 server peers do not each

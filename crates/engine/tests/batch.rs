@@ -231,3 +231,50 @@ fn gso_batches_into_a_gro_receiver_keep_boundaries() {
     rx.close();
     tx.close();
 }
+
+#[test]
+fn each_drain_restores_what_the_kernel_wrote_back_into_the_shared_receive_headers() {
+    // The drain's headers are shared by every socket of the thread and wired once; the kernel
+    // shortens the name and control lengths of each message it fills. A drain that did not
+    // restore them would cut the next socket's IPv6 names to an IPv4 name's 16 bytes, and
+    // leave no room for the control message that says how to split a GRO buffer.
+    let (mut rx4, port4) = bound("127.0.0.1");
+    let s4 = raw("127.0.0.1");
+    s4.send_to(b"v4", ("127.0.0.1", port4)).unwrap();
+    let (data, ip, _) = recv(&mut rx4).expect("v4");
+    assert_eq!((data.as_slice(), ip.as_str()), (&b"v4"[..], "127.0.0.1"));
+    let (mut rx6, port6) = bound("::1");
+    let s6 = raw("::1");
+    s6.send_to(b"v6", ("::1", port6)).unwrap();
+    let (data, ip, port) = recv(&mut rx6).expect("v6");
+    assert_eq!(
+        (data.as_slice(), ip.as_str(), port),
+        (
+            &b"v6"[..],
+            "0:0:0:0:0:0:0:1",
+            s6.local_addr().unwrap().port()
+        )
+    );
+    // A plain datagram (no control message), then a GSO batch, which arrives as one GRO
+    // buffer that only its control message splits.
+    let mut rx = PacketPeerUdp::new();
+    assert_eq!(rx.bind(0, "127.0.0.1", 1 << 20, false), OK);
+    let port = rx.local_port();
+    s4.send_to(b"plain", ("127.0.0.1", port)).unwrap();
+    assert_eq!(recv(&mut rx).expect("plain").0, b"plain");
+    let packets: Vec<Vec<u8>> = (0..20).map(|i| packet(i, 500)).collect();
+    let slices: Vec<&[u8]> = packets.iter().map(|p| p.as_slice()).collect();
+    let mut tx = sender("127.0.0.1", port);
+    assert_eq!(tx.put_packets(&slices), OK);
+    assert_eq!(wait_count(&mut rx, 20), 20);
+    for (i, want) in packets.iter().enumerate() {
+        assert_eq!(
+            rx.get_packet(|a, b| [a, b].concat()).as_ref(),
+            Ok(want),
+            "datagram {i}"
+        );
+    }
+    for p in [&mut rx4, &mut rx6, &mut rx, &mut tx] {
+        p.close();
+    }
+}

@@ -39,6 +39,14 @@ const RECV_CTRL_BYTES: usize = unsafe {
 /// The same in 8-byte words (the buffers are u64 arrays for cmsghdr's alignment).
 const RECV_CTRL_WORDS: usize = RECV_CTRL_BYTES.div_ceil(8);
 
+/// Bytes from one receive slot's start to the next: room for any datagram, plus one cache line
+/// so that the slots start in different cache sets (at a stride of exactly 64 KiB the first bytes
+/// of every slot, where small datagrams land, would compete for the same set).
+const RECV_SLOT_STRIDE: usize = MAX_DATAGRAM + 64;
+
+/// The buffers and headers of recvmmsg, wired once: the kernel writes back only each received
+/// message's name and control lengths, its flags and its length, so a call resets just those, for
+/// the messages the previous call received.
 struct RecvScratch {
     bufs: Vec<u8>,
     names: Vec<libc::sockaddr_storage>,
@@ -46,20 +54,55 @@ struct RecvScratch {
     hdrs: Vec<libc::mmsghdr>,
     /// Room for the `UDP_GRO` and `SO_RXQ_OVFL` control messages of each slot.
     ctrl: Vec<[u64; RECV_CTRL_WORDS]>,
+    /// Headers the last call may have written back (reset before the next call).
+    written: usize,
 }
 
 impl RecvScratch {
     fn new() -> Self {
-        RecvScratch {
+        let mut s = RecvScratch {
             // calloc'd: pages are touched only as large datagrams arrive.
-            bufs: vec![0u8; RECV_BATCH * MAX_DATAGRAM],
+            bufs: vec![0u8; (RECV_BATCH - 1) * RECV_SLOT_STRIDE + MAX_DATAGRAM],
             // SAFETY: sockaddr_storage, iovec and mmsghdr are plain C structs for which all
             // zero bytes is a valid value.
             names: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
             iovs: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
             hdrs: vec![unsafe { std::mem::zeroed() }; RECV_BATCH],
             ctrl: vec![[0; RECV_CTRL_WORDS]; RECV_BATCH],
+            written: RECV_BATCH,
+        };
+        // The pointers point into the vectors' heap blocks, which never move or grow: they stay
+        // valid wherever the struct itself is moved.
+        for i in 0..RECV_BATCH {
+            s.iovs[i] = libc::iovec {
+                iov_base: s.bufs[i * RECV_SLOT_STRIDE..].as_mut_ptr().cast(),
+                iov_len: MAX_DATAGRAM,
+            };
+            let h = &mut s.hdrs[i].msg_hdr;
+            h.msg_name = (&mut s.names[i] as *mut libc::sockaddr_storage).cast();
+            h.msg_iov = &mut s.iovs[i];
+            h.msg_iovlen = 1;
+            h.msg_control = s.ctrl[i].as_mut_ptr().cast();
         }
+        s
+    }
+
+    /// Restores what the last call wrote back: the room for each name and control block, the
+    /// flags.
+    fn reset(&mut self) {
+        for hdr in &mut self.hdrs[..self.written] {
+            let h = &mut hdr.msg_hdr;
+            h.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as _;
+            h.msg_controllen = (RECV_CTRL_WORDS * 8) as _;
+            h.msg_flags = 0;
+            hdr.msg_len = 0;
+        }
+        self.written = 0;
+    }
+
+    /// Slot `i`'s first `len` bytes.
+    fn data(&self, i: usize, len: usize) -> &[u8] {
+        &self.bufs[i * RECV_SLOT_STRIDE..i * RECV_SLOT_STRIDE + len]
     }
 }
 
@@ -76,21 +119,7 @@ pub fn drain(
         let mut slot = cell.borrow_mut();
         let s = slot.get_or_insert_with(|| Box::new(RecvScratch::new()));
         loop {
-            for i in 0..RECV_BATCH {
-                s.iovs[i] = libc::iovec {
-                    iov_base: s.bufs[i * MAX_DATAGRAM..].as_mut_ptr().cast(),
-                    iov_len: MAX_DATAGRAM,
-                };
-                let h = &mut s.hdrs[i].msg_hdr;
-                h.msg_name = (&mut s.names[i] as *mut libc::sockaddr_storage).cast();
-                h.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as _;
-                h.msg_iov = &mut s.iovs[i];
-                h.msg_iovlen = 1;
-                h.msg_control = s.ctrl[i].as_mut_ptr().cast();
-                h.msg_controllen = (RECV_CTRL_WORDS * 8) as _;
-                h.msg_flags = 0;
-                s.hdrs[i].msg_len = 0;
-            }
+            s.reset();
             // SAFETY: every header points at live buffers of the scratch (names, one iovec
             // each over its own 64 KiB slot) that stay borrowed for the whole call.
             let n = unsafe {
@@ -102,6 +131,9 @@ pub fn drain(
                     std::ptr::null_mut(),
                 )
             };
+            // What the kernel may have written back: the messages received (on an error, none
+            // is expected, but every header is reset to be sure).
+            s.written = if n < 0 { RECV_BATCH } else { n as usize };
             if n < 0 {
                 let e = io::Error::last_os_error();
                 return match e.kind() {
@@ -114,7 +146,7 @@ pub fn drain(
             for i in 0..n {
                 let len = s.hdrs[i].msg_len as usize;
                 let (addr, port) = from_storage(&s.names[i]);
-                let data = &s.bufs[i * MAX_DATAGRAM..i * MAX_DATAGRAM + len];
+                let data = s.data(i, len);
                 // A GRO-coalesced message holds several datagrams of `seg` bytes (the last
                 // may be shorter): hand them over one by one.
                 let (gro_segment, drops) = control(&s.hdrs[i].msg_hdr);

@@ -15,6 +15,10 @@ pub(crate) struct BatchOut<'a> {
     n: usize,
     offset: usize,
     last: Option<PacketMeta>,
+    /// The sender of the previous packet and its metadata words: consecutive packets usually
+    /// share one (every segment of a GRO buffer does), and converting an address costs more
+    /// than comparing it.
+    sender: Option<(Ipv6Addr, [u32; 5])>,
 }
 
 impl<'a> BatchOut<'a> {
@@ -25,6 +29,7 @@ impl<'a> BatchOut<'a> {
             n: 0,
             offset: 0,
             last: None,
+            sender: None,
         }
     }
 
@@ -53,7 +58,15 @@ impl<'a> BatchOut<'a> {
         words[0] = at as u32;
         words[1] = m.len as u32;
         words[2] = u32::from(m.port);
-        words[3..8].copy_from_slice(&address_words(&m.addr));
+        let address = match self.sender {
+            Some((addr, words)) if addr == m.addr => words,
+            _ => {
+                let words = address_words(&m.addr);
+                self.sender = Some((m.addr, words));
+                words
+            }
+        };
+        words[3..8].copy_from_slice(&address);
         self.offset += m.len;
         self.n += 1;
         self.last = Some(m);

@@ -228,7 +228,8 @@ export class ReceiveBatch {
   #countAndLend(): number {
     const taken = this.#native.countAndLend(scratchData, scratchMeta, this.takeRelease());
     if (taken <= 0) {
-      this.#packets = [];
+      // A game loop polling an idle socket comes here every frame: no new array when empty.
+      if (this.#packets.length !== 0) this.#packets = [];
       this.#pos = 0;
       this.#lent = false;
       if (taken === 0) this.#setKnown(0);

@@ -20,8 +20,8 @@ const skips = [];
 const failures = [];
 
 if (kind === "tap") {
-  // ava's TAP: `ok N - title`, `not ok N - title` followed by an indented YAML block (`  ---`
-  // to `  ...`), `ok N - title # SKIP`; `# ...` lines are logs; a crash prints `not ok N - ...`
+  // ava's TAP: `ok N - title`, `not ok N - title` followed by the test's logs (`#   ...`) and an
+  // indented YAML block (`  ---` to `  ...`), `ok N - title # SKIP`; `# ...` lines are logs; a crash prints `not ok N - ...`
   // too. `# tests`/`# pass`/`# fail` close the run.
   let plan = null;
   for (let i = 0; i < lines.length; i++) {
@@ -40,6 +40,8 @@ if (kind === "tap") {
       } else {
         failed++;
         const block = [line];
+        // The test's t.log lines (`#   ...`) come before the error's YAML block.
+        while (i + 1 < lines.length && lines[i + 1].startsWith("#   ")) block.push(lines[++i]);
         if (lines[i + 1] === "  ---") {
           for (i++; i < lines.length; i++) {
             block.push(lines[i]);

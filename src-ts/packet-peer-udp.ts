@@ -13,6 +13,7 @@ import { ListenerDemand } from "./listener-demand.js";
 import { native, withEntries, type NativePeer } from "./native.js";
 import { PacketDelivery } from "./packet-delivery.js";
 import { PacketPeer, type TakenPacket } from "./packet-peer.js";
+import { PeerWaits } from "./peer-waits.js";
 import { ReceiveBatch } from "./receive-batch.js";
 import type {
   BindOptions,
@@ -41,9 +42,6 @@ export type {
   WaitOptions,
 } from "./packet-peer-udp-types.js";
 
-let nextWaitId = 1;
-
-
 // Set by the class's static block: builds a peer around a server-owned native peer.
 let wrapImpl: (
   nativePeer: NativePeer,
@@ -69,8 +67,6 @@ export class PacketPeerUDP
 {
   #native: NativePeer;
   #lastGetError: GodotError = GodotError.OK;
-  /** `#batch.reads` when a wait was last answered at once (see #answerNow). */
-  #readsAtAnswer = -1;
   /** Sender of the last packet handed out from a batch (events, iteration); null: ask native. */
   #packetIp: string | null = null;
   #packetPort = 0;
@@ -90,6 +86,8 @@ export class PacketPeerUDP
   readonly #delivery: PacketDelivery;
   /** Packets taken from the native queue and not yet handed out, and the known count. */
   readonly #batch: ReceiveBatch;
+  /** wait() and waitSync() (peer-waits.ts). */
+  readonly #waits: PeerWaits;
   /**
    * Connected by connectToHost (and not closed since): getPacket drains natively on every call,
    * since Godot reports a connected socket's ICMP error from get_packet even with packets queued.
@@ -138,6 +136,7 @@ export class PacketPeerUDP
       () => this.#serverPeer,
       () => this.#onLentConsumed?.(this),
     );
+    this.#waits = new PeerWaits(this.#native, this.#events, this.#batch, () => this.#serverPeer);
     this.#delivery = new PacketDelivery(
       {
         emitPacket: (packet) => this.emit("packet", packet.data, packet),
@@ -458,37 +457,7 @@ export class PacketPeerUDP
     if (timeout !== undefined) checkTimeout(timeout, "options.timeout");
     if (signal !== undefined) checkAbortSignal(signal, "options.signal");
     if (signal?.aborted) return Promise.reject(abortErrorFor(signal));
-    if (!this.#serverPeer && !this.#events.unrefd) {
-      // Readable (or failed, or not open) now: the answer costs one poll, no thread hop. Not
-      // asked when a count in this run of code found nothing a moment ago (ReceiveBatch.known): the
-      // watch reports anything newer at the event loop's next turn.
-      if (this.#batch.known !== 0 || timeout === 0) {
-        const now = this.#native.waitSync(0) as GodotError;
-        if (now !== GodotError.ERR_TIMEOUT) return this.#answerNow(now);
-        if (timeout === 0) return Promise.resolve(GodotError.ERR_TIMEOUT);
-      }
-      // Served by the socket's libuv watch; null when no watch can start.
-      const watched = this.#events.waitReadable(timeout, signal);
-      if (watched !== null) return watched;
-    }
-    const id = nextWaitId++;
-    const pending = this.#native.wait(toNativeTimeout(timeout), id);
-    // close() settles it at once, not when the engine's answer arrives.
-    return this.#events.trackNativeWait(pending, () => this.#native.cancelWait(id), signal);
-  }
-
-  /**
-   * A wait answered without waiting. A loop that waits again without reading anything since the
-   * last such answer would never yield (each answer a microtask, the event loop never turning,
-   * listeners that would read never running): that wait resolves after the loop turns instead.
-   */
-  #answerNow(code: GodotError): Promise<GodotError> {
-    const reads = this.#batch.reads;
-    if (reads === this.#readsAtAnswer) {
-      return new Promise((resolve) => setImmediate(resolve, code));
-    }
-    this.#readsAtAnswer = reads;
-    return Promise.resolve(code);
+    return this.#waits.wait(timeout, signal);
   }
 
   /**
@@ -500,7 +469,7 @@ export class PacketPeerUDP
    */
   waitSync(timeoutMs?: number): GodotError {
     if (timeoutMs !== undefined) checkTimeout(timeoutMs, "timeoutMs");
-    return this.#native.waitSync(toNativeTimeout(timeoutMs), stillRunning);
+    return this.#waits.waitSync(timeoutMs);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -682,20 +651,9 @@ export class PacketPeerUDP
   }
 }
 
-/**
- * Called by the engine between the slices of a `waitSync()`: when V8 is terminating the thread
- * (`worker.terminate()`, or `process.exit()` ending the workers) the call fails, and the wait ends.
- */
-function stillRunning(): void {}
-
 /** Whether `port` is in 0..65535 (setDestAddress refuses anything else, as the engine does). */
 function isPort(port: number): boolean {
   return port >= 0 && port <= 65535;
-}
-
-function toNativeTimeout(timeout: number | undefined): number {
-  if (timeout === undefined || timeout === Infinity) return -1;
-  return Math.min(Math.ceil(timeout), Number.MAX_SAFE_INTEGER);
 }
 
 /**

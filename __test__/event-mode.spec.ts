@@ -1,6 +1,6 @@
 // The event-mode state machine (src-ts/event-mode.ts) against a scripted native watch: the
 // contract its three users (PacketPeerUDP, UDPServer, ENetConnection) rely on, call by call.
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { GodotError } from "../src-ts/errors.js";
 import { EventMode, type EventModeHooks, type Watchable } from "../src-ts/event-mode.js";
 import { isPending, until, withDeadline } from "./packet-peer-helpers.js";
@@ -164,6 +164,36 @@ test("waits: settled by readiness (staying armed), timeout, abort and close; nul
   t.is(native.callbacks.length, 1, "close() forgot the kept watch");
 });
 
+/** When a wait's deadline lies: between `now + ms` before and after the call that set it. */
+interface Deadline {
+  earliest: number;
+  latest: number;
+}
+
+/** Calls `start` (which sets a deadline `ms` from now) and records its window in `into`. */
+function timed<T>(into: Map<number, Deadline>, ms: number, start: () => T): T {
+  const before = performance.now();
+  const started = start();
+  into.set(ms, { earliest: before + ms, latest: performance.now() + ms });
+  return started;
+}
+
+/**
+ * Waits expired earliest deadline first: no wait expired before one whose deadline was surely
+ * earlier. By deadline, not by timeout: under emulation on a busy machine, making three waits
+ * took over 15 ms (a 45 ms wait made first was due before a 30 ms wait made last).
+ */
+function assertDeadlineOrder(t: ExecutionContext, expired: number[], deadlines: Map<number, Deadline>): void {
+  for (let i = 1; i < expired.length; i++) {
+    const before = deadlines.get(expired[i - 1]!)!;
+    const after = deadlines.get(expired[i]!)!;
+    t.true(
+      before.earliest <= after.latest,
+      `the ${expired[i - 1]} ms wait expired before the ${expired[i]} ms one, whose deadline was earlier`,
+    );
+  }
+}
+
 test("wait timeouts share one timer: a wait loop answered in time arms it once, and waits expire in deadline order, none early", async (t) => {
   const { native, events } = harness();
   // Other tests of this file run meanwhile and set timers too: count only this test's timeout.
@@ -188,8 +218,9 @@ test("wait timeouts share one timer: a wait loop answered in time arms it once, 
   t.is(timers, 1, "100 waits with a timeout, each answered before it: one timer");
   const started = performance.now();
   const order: number[] = [];
+  const lateDeadlines = new Map<number, Deadline>();
   const late = [60, 20, 40].map((ms) =>
-    events.waitReadable(ms, undefined)!.then((code) => {
+    timed(lateDeadlines, ms, () => events.waitReadable(ms, undefined)!).then((code) => {
       t.is(code, GodotError.ERR_TIMEOUT);
       // A timer may fire up to 1 ms early by libuv's cached clock, as a per-wait setTimeout did.
       t.true(performance.now() - started >= ms - 1, `${ms} ms wait settled after ${performance.now() - started} ms`);
@@ -197,17 +228,22 @@ test("wait timeouts share one timer: a wait loop answered in time arms it once, 
     }),
   );
   await withDeadline(Promise.all(late), "three timeouts");
-  t.deepEqual(order, [20, 40, 60]);
+  t.deepEqual([...order].sort((a, b) => a - b), [20, 40, 60]);
+  assertDeadlineOrder(t, order, lateDeadlines);
   // A late timer (here: an event loop kept busy past every deadline) finds several due at once:
   // they still expire earliest first.
   const together: number[] = [];
-  const due = [45, 15, 30].map((ms) => events.waitReadable(ms, undefined)!.then(() => together.push(ms)));
+  const dueDeadlines = new Map<number, Deadline>();
+  const due = [45, 15, 30].map((ms) =>
+    timed(dueDeadlines, ms, () => events.waitReadable(ms, undefined)!).then(() => together.push(ms)),
+  );
   const busyUntil = performance.now() + 60;
   while (performance.now() < busyUntil) {
     // Keeps the event loop from running the timer before every deadline has passed.
   }
   await withDeadline(Promise.all(due), "three timeouts due at once");
-  t.deepEqual(together, [15, 30, 45]);
+  t.deepEqual([...together].sort((a, b) => a - b), [15, 30, 45]);
+  assertDeadlineOrder(t, together, dueDeadlines);
   t.is(events.pendingWaits, 0);
   const ready = events.waitReadable(10_000, undefined)!;
   native.fire(GodotError.OK);

@@ -9,6 +9,8 @@ import { UDPServer } from "../src-ts/udp-server.js";
 import { boundPeer, newPeer, payload, until, untilCount } from "./packet-peer-helpers.js";
 
 const calls = new Map<string, number>();
+/** `entries()` calls: a peer makes its entries when one is first called (native.ts). */
+let entriesMade = 0;
 const proto = native.NativePeer.prototype as unknown as Record<string, unknown>;
 const originals = new Map<string, (...args: unknown[]) => unknown>();
 for (const name of Object.getOwnPropertyNames(proto)) {
@@ -18,7 +20,10 @@ for (const name of Object.getOwnPropertyNames(proto)) {
   proto[name] = function (this: NativePeer, ...args: unknown[]): unknown {
     const result = (original as (...a: unknown[]) => unknown).apply(this, args);
     // `entries()` hands out hot-path methods as functions of their own: count them by name.
-    if (name === "entries") return counted(result as Record<string, (...a: unknown[]) => unknown>);
+    if (name === "entries") {
+      entriesMade++;
+      return counted(result as Record<string, (...a: unknown[]) => unknown>);
+    }
     calls.set(name, (calls.get(name) ?? 0) + 1);
     return result;
   };
@@ -228,6 +233,33 @@ test.serial("a server peer replying from its 'packet' listener: one putPacket pe
   await until(() => replies.length === 20, "20 replies");
   t.is(sends, 20);
   t.deepEqual(replies, Array.from({ length: 20 }, (_, i) => i));
+});
+
+test.serial("a peer makes its hot-path entries once, on first use: none for peers taken and closed without a read or a send", async (t) => {
+  const server = new UDPServer();
+  t.teardown(() => server.stop());
+  t.is(server.listen(0, "127.0.0.1"), GodotError.OK);
+  entriesMade = 0;
+  const clients = Array.from({ length: 5 }, () => newPeer(t));
+  for (const client of clients) t.is(client.connectToHost("127.0.0.1", server.getLocalPort()), GodotError.OK);
+  t.is(entriesMade, 0, "constructing and connecting make none");
+  for (const client of clients) t.is(client.putPacket(Buffer.from("hello")), GodotError.OK);
+  t.is(entriesMade, 5, "each client's first putPacket made them");
+  clients[0]!.putPacket(Buffer.from("again"));
+  t.is(entriesMade, 5, "once per peer");
+  await until(() => {
+    server.poll();
+    return server.pendingConnectionCount === 5;
+  }, "5 pending peers");
+  const taken: PacketPeerUDP[] = [];
+  for (let peer = server.takeConnection(); peer !== null; peer = server.takeConnection()) taken.push(peer);
+  t.is(taken.length, 5);
+  t.is(entriesMade, 5, "taking makes none");
+  t.is(taken[0]!.getAvailablePacketCount(), 2, "the first client's two datagrams");
+  t.is(entriesMade, 6, "the first read made the taken peer's");
+  t.is(taken[0]!.getPacket().toString(), "hello");
+  for (const peer of taken) peer.close();
+  t.is(entriesMade, 6, "closing makes none");
 });
 
 test.serial("a taken peer that is closed is an ordinary peer again: bound anew, it watches its own socket", async (t) => {

@@ -63,8 +63,9 @@ export interface NativePeer {
   putPacket(data: Uint8Array): number;
   /**
    * The hot-path methods (`NativePeerEntries`) as functions of their own, through hand-written
-   * N-API entries without napi-rs's per-call glue (src/entries.rs); `withEntries` installs them.
-   * Made once per peer; they keep the engine peer alive, not its socket open.
+   * N-API entries without napi-rs's per-call glue (src/entries.rs); `withEntries` installs them
+   * when one is first called. Made once per peer; they keep the engine peer alive, not its socket
+   * open.
    */
   entries(): object;
   /** Sends every buffer as its own datagram to the destination (sendmmsg / UDP GSO). */
@@ -411,13 +412,40 @@ export type NativePeerEntries = Pick<
   "putPacket" | "takePackets" | "lendPackets" | "countAndLend" | "getAvailablePacketCount"
 >;
 
+const ENTRY_NAMES = [
+  "putPacket",
+  "takePackets",
+  "lendPackets",
+  "countAndLend",
+  "getAvailablePacketCount",
+] as const satisfies ReadonlyArray<keyof NativePeerEntries>;
+
 /**
- * `peer`, its hot-path methods replaced by its hand-written entries: own properties of the same
- * names shadow the generated methods (which stay the reference for the contract). Anything but
- * the documented arguments throws a TypeError.
+ * Stand-ins for a peer's entries until one is first called: it installs them all and forwards.
+ * Making the entries costs about ten times making the peer (five functions, each with a
+ * finalizer), and many peers never call one: a UDPServer peer whose DTLS attempt ended at the
+ * cookie (read natively) is one per ClientHello of a flood.
+ */
+const LAZY_ENTRIES: Record<string, (this: NativePeer, ...args: unknown[]) => unknown> = Object.fromEntries(
+  ENTRY_NAMES.map((name) => [
+    name,
+    function (this: NativePeer, ...args: unknown[]): unknown {
+      const entries = Object.assign(this, this.entries() as NativePeerEntries) as unknown as Record<
+        string,
+        (...a: unknown[]) => unknown
+      >;
+      return entries[name]!(...args);
+    },
+  ]),
+);
+
+/**
+ * `peer`, its hot-path methods replaced by its hand-written entries (made on first use): own
+ * properties of the same names shadow the generated methods (which stay the reference for the
+ * contract). Anything but the documented arguments throws a TypeError.
  */
 export function withEntries(peer: NativePeer): NativePeer {
-  return Object.assign(peer, peer.entries() as NativePeerEntries);
+  return Object.assign(peer, LAZY_ENTRIES);
 }
 
 export interface NativeBinding {

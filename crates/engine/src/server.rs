@@ -206,9 +206,15 @@ impl UdpServer {
         let Ok(os_recv_buf_size) = options.os_recv_buf() else {
             return ERR_INVALID_PARAMETER;
         };
+        // SO_REUSEADDR, as Godot sets it: a later listen on this port may share it. Set before
+        // a port-0 bind, it would also let the kernel pick a port that another SO_REUSEADDR
+        // socket already holds (Linux's ephemeral search skips only sockets without it), and
+        // datagrams meant for that socket would reach this server. So a port-0 listen binds
+        // first and sets it after: the port is free, and shareable once taken.
+        let ephemeral = port == 0;
         let opts = OpenOptions {
             broadcast: None,
-            reuse_address: true,
+            reuse_address: !ephemeral,
             reuse_port: options.reuse_port,
             os_recv_buf_size,
         };
@@ -219,6 +225,11 @@ impl UdpServer {
             drop(st);
             self.stop();
             return ERR_UNAVAILABLE;
+        }
+        if ephemeral && sock.allow_address_reuse().is_err() {
+            drop(st);
+            self.stop();
+            return ERR_CANT_CREATE;
         }
         st.sock = Some(sock);
         OK

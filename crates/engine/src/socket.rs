@@ -132,6 +132,11 @@ impl UdpSocket {
         })
     }
 
+    /// SO_REUSEADDR on an open (possibly bound) socket; a no-op where `OpenOptions` skips it.
+    pub fn allow_address_reuse(&self) -> io::Result<()> {
+        sys::os::set_reuse_address(&self.sock)
+    }
+
     pub fn family(&self) -> Family {
         self.family
     }

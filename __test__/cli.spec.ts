@@ -9,7 +9,7 @@ import { echoedTraffic } from "../src-ts/cli/echo.js";
 import { liveRate, summaryJson, summaryText } from "../src-ts/cli/summary.js";
 import { GodotError, PacketPeerUDP } from "../src-ts/index.js";
 import { GodotObject, Vector2 } from "../src-ts/variant/index.js";
-import { QEMU_NO_RXQ_OVFL, unlessQemu, unlessWindows } from "./emulation.js";
+import { QEMU_NO_OS_DROP_COUNT, unlessQemu, unlessWindows } from "./emulation.js";
 import { CHILD_TIMEOUT_MS, CLI, ROOT, children, start, type Run } from "./cli-process.js";
 
 const LISTENING = /listening on (?:\[[^\]]+\]|[^\s:]+):(\d+)/;
@@ -484,7 +484,7 @@ test("echo's summary leaves out the bytes of replies it could not send, as it do
   t.regex(summaryText(traffic), /^summary: 3 packets \(350 B\) echoed in /);
 });
 
-unlessQemu(QEMU_NO_RXQ_OVFL, test.serial)(
+unlessQemu(QEMU_NO_OS_DROP_COUNT, test.serial)(
   "listen's summary counts what the OS dropped while it could not read",
   async (t) => {
     if (process.platform !== "linux") {

@@ -138,7 +138,7 @@ function flood(
 }
 
 const FLOOD_COUNT = Number(process.env.DTLS_FLOOD_COUNT ?? 5000);
-/** The OS reports its drops for a socket (Linux's SO_RXQ_OVFL), not under qemu-user's emulation. */
+/** The OS reports its drops for a socket (Linux's `sk_drops`, read with SO_MEMINFO), not under qemu-user's emulation. */
 const OS_COUNTS_DROPS = process.platform === "linux" && emulation === undefined;
 const FLOOD_RATE = Number(process.env.DTLS_FLOOD_RATE ?? 10000);
 const WARM_UP_COUNT = Number(process.env.DTLS_WARM_UP_COUNT ?? FLOOD_COUNT);

@@ -47,5 +47,5 @@ export const QEMU_NO_MULTICAST_IF =
   "qemu-user does not emulate the IP_MULTICAST_IF/IPV6_MULTICAST_IF socket options (setsockopt fails with ENOPROTOOPT)";
 
 /** The reason qemu-user cannot run a test that reads the OS drop counter. */
-export const QEMU_NO_RXQ_OVFL =
-  "qemu-user does not emulate SO_RXQ_OVFL (setsockopt fails with ENOPROTOOPT), so the OS drop counter stays 0";
+export const QEMU_NO_OS_DROP_COUNT =
+  "qemu-user does not emulate SO_MEMINFO (getsockopt fails with ENOPROTOOPT), so the OS drop counter stays 0";

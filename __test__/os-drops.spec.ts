@@ -1,18 +1,18 @@
 // Datagrams the OS drops because the socket's receive buffer is full are counted per socket in
-// `osDropped` (Linux SO_RXQ_OVFL; 0 elsewhere). Loopback only, one plain send per datagram (no
-// GSO), so every datagram is its own kernel buffer and the kernel's count is a datagram count.
+// `osDropped` (Linux: the socket's count, read with SO_MEMINFO when the stats are read; 0
+// elsewhere). Loopback only, one plain send per datagram (no GSO), so every datagram is its own
+// kernel buffer and the kernel's count is a datagram count.
 //
-// The kernel reports the count with received messages, as of when each was queued: after the
-// flood the tests drain, send a marker into the now empty buffer and read up to it. Its count
-// covers the whole flood (loopback delivers within the send call); if a flood datagram was still
-// in flight, one more marker is sent (each counted), so the equality is checked when settled.
+// Loopback delivers within the send call, but should a flood datagram still be in flight, the
+// tests send a marker after the flood and read up to it (each marker counted), so the equality is
+// checked when settled.
 import test, { type ExecutionContext } from "ava";
 import { GodotError } from "../src-ts/errors.js";
 import { native, type NativePeer, type NativeStats } from "../src-ts/native.js";
 import type { PacketPeerUDP } from "../src-ts/packet-peer-udp.js";
 import { UDPServer } from "../src-ts/udp-server.js";
 import { DEADLINE_MS, boundPeer, payload } from "./packet-peer-helpers.js";
-import { QEMU_NO_RXQ_OVFL, unlessQemu } from "./emulation.js";
+import { QEMU_NO_OS_DROP_COUNT, unlessQemu } from "./emulation.js";
 
 const isLinux = process.platform === "linux";
 const FLOOD = 2000;
@@ -69,7 +69,7 @@ function readNative(peer: NativePeer): boolean {
   return marker;
 }
 
-unlessQemu(QEMU_NO_RXQ_OVFL, test)("native peer stats: osDropped counts the flood the OS buffer had no room for, exactly", async (t) => {
+unlessQemu(QEMU_NO_OS_DROP_COUNT, test)("native peer stats: osDropped counts the flood the OS buffer had no room for, exactly", async (t) => {
   const peer: NativePeer = new native.NativePeer();
   t.teardown(() => peer.close());
   // A queue large enough for the whole flood: every refusal is the OS's.
@@ -90,7 +90,7 @@ unlessQemu(QEMU_NO_RXQ_OVFL, test)("native peer stats: osDropped counts the floo
   t.deepEqual(peer.stats(), stats, "cumulative, kept by close()");
 });
 
-unlessQemu(QEMU_NO_RXQ_OVFL, test)("UDPServer.stats() has osDropped for the shared socket; a taken peer's own stats do not", async (t) => {
+unlessQemu(QEMU_NO_OS_DROP_COUNT, test)("UDPServer.stats() has osDropped for the shared socket; a taken peer's own stats do not", async (t) => {
   const server = new UDPServer();
   t.teardown(() => server.stop());
   t.is(server.listen(0, "127.0.0.1", { osRecvBufSize: SMALL_OS_BUFFER }), GodotError.OK);

@@ -22,10 +22,10 @@ export interface NativeStats {
   bytesDropped: number;
   /**
    * Dropped by the OS before they could be read, mostly because the socket's receive buffer
-   * (SO_RCVBUF) was full: Linux's per-socket count (SO_RXQ_OVFL), 0 on other platforms. Counts
-   * kernel buffers: one per datagram, except that a GSO batch coalesced by UDP_GRO is dropped
-   * and counted as one. As of the last datagram read (the kernel reports it only with a received
-   * message). 0 for a server peer: its server's stats have the shared socket's count.
+   * (SO_RCVBUF) was full: Linux's per-socket count (read with SO_MEMINFO when the stats are
+   * read), 0 on other platforms. Counts kernel buffers: one per datagram, except that a GSO batch
+   * coalesced by UDP_GRO is dropped and counted as one. 0 for a server peer: its server's stats
+   * have the shared socket's count.
    */
   osDropped: number;
 }
@@ -275,7 +275,7 @@ export interface NativeEnetCounters {
   /** Refused by the full receive queue between the socket and ENet. */
   datagramsDropped: number;
   bytesDropped: number;
-  /** Dropped by the kernel (Linux SO_RXQ_OVFL; 0 elsewhere). */
+  /** Dropped by the kernel (Linux: the socket's count, read with SO_MEMINFO; 0 elsewhere). */
   osDropped: number;
   /** Longer than ENet's 4096-byte maximum. */
   oversized: number;

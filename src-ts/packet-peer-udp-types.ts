@@ -65,7 +65,7 @@ export interface PacketPeerUDPStats {
   bytesDropped: number;
   /**
    * Datagrams the OS dropped before they could be read (its receive buffer was full): Linux's
-   * per-socket count (SO_RXQ_OVFL), as of the last datagram read, one per kernel buffer (a
+   * per-socket count, current when the stats are read, one per kernel buffer (a
    * GRO-coalesced GSO batch counts once). 0 on other platforms and for a server peer (its
    * server's `stats()` counts the shared socket).
    */

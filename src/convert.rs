@@ -22,7 +22,7 @@ pub struct NativeStats {
     pub bytes_sent: f64,
     pub packets_dropped: f64,
     pub bytes_dropped: f64,
-    /// Kernel buffers the OS dropped for this socket (Linux SO_RXQ_OVFL; 0 elsewhere).
+    /// Kernel buffers the OS dropped for this socket (Linux: `sk_drops`, read with SO_MEMINFO; 0 elsewhere).
     pub os_dropped: f64,
 }
 

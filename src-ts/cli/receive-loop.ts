@@ -14,7 +14,7 @@ export interface ReceiveTotals {
   seconds: number;
   /** Refused by the receive queue. */
   dropped: number;
-  /** Dropped by the OS (receive buffer full), as of the last datagram read. */
+  /** Dropped by the OS (receive buffer full). */
   osDropped: number;
 }
 
@@ -32,8 +32,8 @@ export interface PacketSource extends AsyncIterable<UDPPacket> {
 }
 
 /**
- * What the OS dropped on the peer's socket: `stats().osDropped` (Linux; 0 elsewhere), counted by
- * the kernel as of the last datagram read.
+ * What the OS dropped on the peer's socket: `stats().osDropped` (Linux; 0 elsewhere), as the
+ * kernel counts it now.
  */
 export function osDroppedOf(peer: PacketPeerUDP): number {
   return peer.stats().osDropped;

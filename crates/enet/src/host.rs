@@ -420,7 +420,7 @@ impl EnetHost {
             bytes_sent: s.stats.bytes_sent,
             datagrams_dropped: s.stats.packets_dropped,
             bytes_dropped: s.stats.bytes_dropped,
-            os_dropped: s.stats.os_dropped,
+            os_dropped: s.os_dropped(),
             oversized: s.oversized,
             rejected: self.host.rejected_datagrams(),
             decompress_failed: self.host.decompress_failed(),

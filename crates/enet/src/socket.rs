@@ -49,6 +49,16 @@ impl EngineSocket {
         }
     }
 
+    /// Datagrams the OS dropped for the socket, as of this call (see `UdpSocket::os_drops`). Not
+    /// counted for a DTLS link, whose sockets belong to the DTLS layer.
+    pub(crate) fn os_dropped(&self) -> u64 {
+        match &self.link {
+            Link::Plain(sock) => self.stats.os_dropped + sock.os_drops(),
+            #[cfg(feature = "dtls")]
+            Link::Dtls(_) => self.stats.os_dropped,
+        }
+    }
+
     /// Datagrams read from the OS and not yet handed to ENet.
     pub(crate) fn queued(&self) -> usize {
         self.queue.len()
@@ -111,15 +121,13 @@ impl EngineSocket {
             #[cfg(feature = "dtls")]
             Link::Dtls(t) => return t.fill(queue, stats, oversized),
         };
-        let (r, os_dropped) = sock.drain(|ip, port, data| {
+        sock.drain(|ip, port, data| {
             if data.len() > MTU_MAX {
                 *oversized += 1;
             } else {
                 stats.queued(queue.push(ip, port, data), data.len());
             }
-        });
-        stats.os_dropped += os_dropped;
-        r
+        })
     }
 }
 

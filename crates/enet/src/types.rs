@@ -231,7 +231,7 @@ pub struct HostCounters {
     /// Refused by the full receive queue.
     pub datagrams_dropped: u64,
     pub bytes_dropped: u64,
-    /// Discarded by the kernel for this socket (Linux SO_RXQ_OVFL; 0 elsewhere).
+    /// Discarded by the kernel for this socket (Linux: `sk_drops`, read with SO_MEMINFO; 0 elsewhere).
     pub os_dropped: u64,
     /// Longer than ENet's 4096-byte maximum: not ENet's (C ENet skips them too).
     pub oversized: u64,

@@ -112,24 +112,12 @@ pub fn send_one(sock: &Socket, data: &[u8], dest: Option<&SockAddr>) -> io::Resu
 /// (source address in Godot's 16-byte form, source port, payload). A read error other than
 /// "would block" is returned after the datagrams read before it were handed over.
 pub fn drain(sock: &Socket, each: impl FnMut(&Ipv6Addr, u16, &[u8])) -> io::Result<()> {
-    drain_counting(sock, &mut None, each)
-}
-
-/// [`drain`], also reporting the OS drop count (Linux SO_RXQ_OVFL, see [`enable_drop_count`]):
-/// `os_drops` is set to the latest count the kernel attached to a message read, and left as it
-/// was when none carried one (the kernel attaches it only once the count is non-zero). Costs no
-/// extra syscall: the count rides on the messages read anyway. Never set on other platforms.
-pub fn drain_counting(
-    sock: &Socket,
-    os_drops: &mut Option<u32>,
-    each: impl FnMut(&Ipv6Addr, u16, &[u8]),
-) -> io::Result<()> {
-    sys::batch::drain(sock, os_drops, each)
+    sys::batch::drain(sock, each)
 }
 
 /// One `recv_from` per datagram: the portable path (and a reference for the batched one).
 pub fn drain_portable(sock: &Socket, each: impl FnMut(&Ipv6Addr, u16, &[u8])) -> io::Result<()> {
-    sys::fallback::drain(sock, &mut None, each)
+    sys::fallback::drain(sock, each)
 }
 
 /// Lets the kernel coalesce received GSO batches (Linux UDP_GRO); a no-op elsewhere.
@@ -137,10 +125,11 @@ pub fn enable_gro(sock: &Socket) {
     sys::batch::enable_gro(sock);
 }
 
-/// Asks the kernel to report the socket's drop count with received messages (Linux
-/// SO_RXQ_OVFL); a no-op elsewhere. Refused (very old kernels): the count stays unreported.
-pub fn enable_drop_count(sock: &Socket) {
-    sys::batch::enable_drop_count(sock);
+/// The kernel's count of datagrams it dropped for the socket, now (Linux: `sk_drops`, a u32
+/// that wraps, read with SO_MEMINFO; see [`crate::stats::OsDropCount`]). None elsewhere, and
+/// where the kernel refuses the option.
+pub fn os_drop_count(sock: &Socket) -> Option<u32> {
+    sys::batch::os_drop_count(sock)
 }
 
 /// Sends every non-empty packet of `packets` as its own datagram. Returns how many were sent

@@ -175,9 +175,11 @@ impl PacketPeerUdp {
     pub fn close(&mut self) {
         if let Some(link) = self.server.take() {
             link.forget(self.owner);
-        } else {
+        } else if let Some(sock) = self.sock.take() {
+            // The socket's OS drops stay counted after it is gone.
+            self.stats.os_dropped += sock.os_drops();
             // Dropping the socket settles waits, ends the watcher, then closes the descriptor.
-            self.sock = None;
+            drop(sock);
         }
         self.reset_after_close();
     }
@@ -531,7 +533,13 @@ impl PacketPeerUdp {
     pub fn stats(&mut self) -> Stats {
         match self.server_link() {
             Some(link) => link.with_queue(|_, s| *s),
-            None => self.stats,
+            None => {
+                let mut s = self.stats;
+                if let Some(sock) = self.sock.as_ref() {
+                    s.os_dropped += sock.os_drops();
+                }
+                s
+            }
         }
     }
 

@@ -248,7 +248,7 @@ impl UdpServer {
         let stats = &mut st.stats;
         let next_id = &mut st.next_id;
         let max_pending = st.max_pending;
-        let (r, os_dropped) = sock.drain(|a, port, data| {
+        let r = sock.drain(|a, port, data| {
             let remote = (*a, port);
             if let Some(peer) = routes.get(&remote) {
                 let mut p = peer.borrow_mut();
@@ -282,8 +282,6 @@ impl UdpServer {
             routes.insert(remote, Rc::clone(&peer));
             pending.push_back(peer);
         });
-        // The socket's drops belong to no peer (the kernel does not say whose they were).
-        stats.os_dropped += os_dropped;
         if r.is_ok() {
             OK
         } else {
@@ -343,7 +341,12 @@ impl UdpServer {
             let mut st = self.state.borrow_mut();
             st.pending.clear();
             st.dirty.clear();
-            (st.sock.take(), std::mem::take(&mut st.routes))
+            let sock = st.sock.take();
+            // The socket's OS drops stay counted after it is gone.
+            if let Some(s) = sock.as_ref() {
+                st.stats.os_dropped += s.os_drops();
+            }
+            (sock, std::mem::take(&mut st.routes))
         };
         for peer in routes.values() {
             peer.borrow_mut().attached = false;
@@ -425,7 +428,12 @@ impl UdpServer {
     }
 
     pub fn stats(&self) -> Stats {
-        self.state.borrow().stats
+        let st = self.state.borrow();
+        let mut s = st.stats;
+        if let Some(sock) = st.sock.as_ref() {
+            s.os_dropped += sock.os_drops();
+        }
+        s
     }
 }
 

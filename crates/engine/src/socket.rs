@@ -73,7 +73,7 @@ pub struct UdpSocket {
     sock: Socket,
     family: Family,
     readiness: Arc<Readiness>,
-    /// The kernel's drop count as last reported for this socket (see [`UdpSocket::drain`]).
+    /// The kernel's drop count as last read for this socket (see [`UdpSocket::os_drops`]).
     os_drops: Cell<OsDropCount>,
 }
 
@@ -122,7 +122,6 @@ impl UdpSocket {
             sock.set_recv_buffer_size(size)?;
         }
         crate::io::enable_gro(&sock);
-        crate::io::enable_drop_count(&sock);
         let readiness = Readiness::new(sys::os::raw_socket(&sock));
         Ok(UdpSocket {
             sock,
@@ -155,22 +154,21 @@ impl UdpSocket {
         sys::os::raw_socket(&self.sock)
     }
 
-    /// Drains the socket ([`crate::io::drain`]) and returns, with the read result, how many OS
-    /// drops the kernel reported since the previous drain of this socket (Linux SO_RXQ_OVFL;
-    /// always 0 elsewhere). No syscall besides the reads themselves.
-    pub fn drain(&self, each: impl FnMut(&Ipv6Addr, u16, &[u8])) -> (io::Result<()>, u64) {
-        let mut reported = None;
-        let r = crate::io::drain_counting(&self.sock, &mut reported, each);
-        let new_drops = match reported {
-            Some(count) => {
-                let mut c = self.os_drops.get();
-                let d = c.advance(count);
-                self.os_drops.set(c);
-                d
-            }
-            None => 0,
-        };
-        (r, new_drops)
+    /// Drains the socket ([`crate::io::drain`]).
+    pub fn drain(&self, each: impl FnMut(&Ipv6Addr, u16, &[u8])) -> io::Result<()> {
+        crate::io::drain(&self.sock, each)
+    }
+
+    /// Datagrams the OS dropped for this socket since it was opened, as of this call (Linux:
+    /// the socket's `sk_drops`, mostly "receive buffer full", one getsockopt; always 0
+    /// elsewhere). Nothing on the receive path pays for it.
+    pub fn os_drops(&self) -> u64 {
+        let mut c = self.os_drops.get();
+        if let Some(count) = crate::io::os_drop_count(&self.sock) {
+            c.advance(count);
+            self.os_drops.set(c);
+        }
+        c.total()
     }
 
     pub fn readiness(&self) -> &Arc<Readiness> {

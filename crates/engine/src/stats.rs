@@ -3,10 +3,10 @@
 //! received + dropped = read.
 //!
 //! `os_dropped` counts what never got that far: datagrams the kernel discarded for the socket
-//! (mostly a full SO_RCVBUF), as Linux reports them with SO_RXQ_OVFL (see [`OsDropCount`]).
-//! Sent = received + dropped + os_dropped for a sender on this machine whose datagrams each
-//! reach the socket as their own buffer (no GSO batch coalesced by UDP_GRO), once a datagram
-//! read after the last drop has reported it.
+//! (mostly a full SO_RCVBUF), as Linux keeps them in the socket's `sk_drops` (read with
+//! SO_MEMINFO when the stats are read, see [`OsDropCount`]). Sent = received + dropped +
+//! os_dropped for a sender on this machine whose datagrams each reach the socket as their own
+//! buffer (no GSO batch coalesced by UDP_GRO), once every datagram sent was read or dropped.
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -16,11 +16,11 @@ pub struct Stats {
     pub bytes_sent: u64,
     pub packets_dropped: u64,
     pub bytes_dropped: u64,
-    /// Discarded by the OS before this package could read them (Linux: the socket's `sk_drops`
-    /// from SO_RXQ_OVFL, mostly "receive buffer full"; 0 elsewhere). Unit: kernel socket
-    /// buffers, one per datagram except a GRO-coalesced GSO batch, which the kernel drops whole
-    /// and counts once. As of the last datagram read: the kernel reports the count only with a
-    /// received message. 0 for a server peer (the server's stats hold its socket's count).
+    /// Discarded by the OS before this package could read them (Linux: the socket's `sk_drops`,
+    /// mostly "receive buffer full"; 0 elsewhere). Unit: kernel socket buffers, one per
+    /// datagram except a GRO-coalesced GSO batch, which the kernel drops whole and counts once.
+    /// As of the stats call (the socket is asked then), summed over every socket the peer had.
+    /// 0 for a server peer (the server's stats hold its socket's count).
     pub os_dropped: u64,
 }
 
@@ -60,21 +60,29 @@ impl Stats {
     }
 }
 
-/// Turns the kernel's per-socket drop count (a u32 that wraps, reported with received messages)
-/// into increments of a u64. One per OS socket: a fresh socket's count starts at 0.
+/// Turns the kernel's per-socket drop count (a u32 that wraps) into a u64 total. One per OS
+/// socket: a fresh socket's count starts at 0.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OsDropCount {
     last: u32,
+    total: u64,
 }
 
 impl OsDropCount {
-    /// Takes a reported count; returns the drops since the previous report (wrapping, so exact
-    /// while fewer than 2^32 drops happen between two reports).
+    /// Takes a count read from the kernel; returns the drops since the previous read (wrapping,
+    /// so exact while fewer than 2^32 drops happen between two reads).
     #[inline]
     pub fn advance(&mut self, reported: u32) -> u64 {
-        let delta = reported.wrapping_sub(self.last);
+        let delta = u64::from(reported.wrapping_sub(self.last));
         self.last = reported;
-        u64::from(delta)
+        self.total += delta;
+        delta
+    }
+
+    /// Every drop counted so far.
+    #[inline]
+    pub fn total(&self) -> u64 {
+        self.total
     }
 }
 
@@ -96,5 +104,6 @@ mod tests {
             total += c.advance(reported);
         }
         assert_eq!(total, (1u64 << 32) + 10);
+        assert_eq!(c.total(), total);
     }
 }

@@ -1,13 +1,13 @@
 //! Datagrams the OS drops because the socket's receive buffer is full: counted per socket in
-//! `Stats::os_dropped` (Linux SO_RXQ_OVFL). Loopback only; plain `sendto`, so every datagram is
-//! its own kernel buffer and the kernel's count is a datagram count.
+//! `Stats::os_dropped` (Linux: the socket's `sk_drops`, read with SO_MEMINFO when the stats are
+//! read). Loopback only; plain `sendto`, so every datagram is its own kernel buffer and the
+//! kernel's count is a datagram count.
 //!
-//! Exactness: the kernel stamps each queued buffer with the drop count at the time it was
-//! queued, so drops after the last datagram read are not reported yet. After the flood the tests
-//! drain, send a marker into the now empty buffer and read up to it: its stamp covers every drop
-//! of the flood (loopback delivers in the sender's `sendto`). Should a flood datagram still be
-//! in flight on another CPU, one more marker is sent (each counted), so the equality is checked
-//! on a settled socket.
+//! Exactness: loopback delivers (or drops) in the sender's `sendto`, but should a flood datagram
+//! still be in flight on another CPU, the tests send a marker after the flood and read up to it
+//! (each marker counted), so the equality is checked on a settled socket.
+//! `drops_after_the_last_datagram_are_counted` sends no marker: the count is current without
+//! one.
 
 #![cfg(target_os = "linux")]
 
@@ -90,7 +90,7 @@ fn flood_peer(rx: &mut PacketPeerUdp, tx: &StdUdp) -> (Stats, u64) {
 
 #[test]
 fn peer_counts_os_drops_exactly() {
-    if skip_under_qemu("peer_counts_os_drops_exactly", QEMU_NO_RXQ_OVFL) {
+    if skip_under_qemu("peer_counts_os_drops_exactly", QEMU_NO_OS_DROP_COUNT) {
         return;
     }
     let mut rx = PacketPeerUdp::new();
@@ -117,7 +117,7 @@ fn peer_counts_os_drops_exactly() {
 
 #[test]
 fn peer_counter_survives_a_new_socket() {
-    if skip_under_qemu("peer_counter_survives_a_new_socket", QEMU_NO_RXQ_OVFL) {
+    if skip_under_qemu("peer_counter_survives_a_new_socket", QEMU_NO_OS_DROP_COUNT) {
         return;
     }
     // A new socket's kernel count starts again at 0: the total keeps growing, no wrap garbage.
@@ -144,6 +144,37 @@ fn peer_counter_survives_a_new_socket() {
 }
 
 #[test]
+fn drops_after_the_last_datagram_are_counted() {
+    if skip_under_qemu(
+        "drops_after_the_last_datagram_are_counted",
+        QEMU_NO_OS_DROP_COUNT,
+    ) {
+        return;
+    }
+    // Every drop of this flood comes after the last datagram the OS buffer kept, and nothing is
+    // sent after it: the count must not wait for a datagram to carry it (as SO_RXQ_OVFL's did).
+    let mut rx = PacketPeerUdp::new();
+    assert_eq!(
+        rx.bind_with(0, "127.0.0.1", 1 << 20, &small_os_buffer()),
+        OK
+    );
+    let tx = raw("127.0.0.1");
+    flood(&tx, rx.local_port());
+    let deadline = Instant::now() + DEADLINE;
+    let s = loop {
+        read_queue(&mut rx);
+        let s = rx.stats();
+        if accounted(&s) >= FLOOD || Instant::now() >= deadline {
+            break s;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    };
+    assert!(s.os_dropped > 0, "the OS dropped nothing? {s:?}");
+    assert_eq!(accounted(&s), FLOOD, "{s:?}");
+    rx.close();
+}
+
+#[test]
 fn no_drops_no_count() {
     let (mut rx, port) = bound("127.0.0.1");
     let tx = raw("127.0.0.1");
@@ -160,7 +191,7 @@ fn no_drops_no_count() {
 fn server_counts_os_drops_and_its_peers_do_not() {
     if skip_under_qemu(
         "server_counts_os_drops_and_its_peers_do_not",
-        QEMU_NO_RXQ_OVFL,
+        QEMU_NO_OS_DROP_COUNT,
     ) {
         return;
     }
@@ -195,7 +226,10 @@ fn server_counts_os_drops_and_its_peers_do_not() {
 
 #[test]
 fn a_gso_batch_dropped_whole_counts_once() {
-    if skip_under_qemu("a_gso_batch_dropped_whole_counts_once", QEMU_NO_RXQ_OVFL) {
+    if skip_under_qemu(
+        "a_gso_batch_dropped_whole_counts_once",
+        QEMU_NO_OS_DROP_COUNT,
+    ) {
         return;
     }
     // The kernel counts dropped buffers, not datagrams: a GSO batch of 64 reaches this UDP_GRO

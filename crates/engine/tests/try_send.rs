@@ -43,7 +43,7 @@ fn a_dual_stack_socket_reaches_an_ipv4_peer_through_the_mapped_form() {
     r.send_to(b"back", ("127.0.0.1", s.local_port())).unwrap();
     let mut got = Vec::new();
     for _ in 0..100 {
-        let (res, _) = s.drain(|a, p, d| got.push((*a, p, d.to_vec())));
+        let res = s.drain(|a, p, d| got.push((*a, p, d.to_vec())));
         res.unwrap();
         if !got.is_empty() {
             break;

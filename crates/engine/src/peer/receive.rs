@@ -21,7 +21,7 @@ impl PacketPeerUdp {
         let connected = self.connected.then_some(self.dest).flatten();
         let queue = &mut self.queue;
         let stats = &mut self.stats;
-        let (r, os_dropped) = sock.drain(|a, p, data| {
+        let r = sock.drain(|a, p, data| {
             // A connected socket reads with recv: the sender is the connected host (Q18).
             let (a, p) = match connected {
                 Some((ca, cp)) => (ca, cp),
@@ -29,7 +29,6 @@ impl PacketPeerUdp {
             };
             stats.queued(queue.push(&a, p, data), data.len());
         });
-        stats.os_dropped += os_dropped;
         r.map_err(|_| ())
     }
 
@@ -255,26 +254,24 @@ impl PacketPeerUdp {
         let queue = &mut self.queue;
         let stats = &mut self.stats;
         let mut route = DirectTake::new(queue.free());
-        let (r, os_dropped) =
-            sock.drain(
-                |a, p, data| match route.next(data.len(), |len| out.fits(len)) {
-                    Route::Drop => stats.queued(false, data.len()),
-                    Route::Out => {
-                        stats.queued(true, data.len());
-                        let m = PacketMeta {
-                            addr: *a,
-                            port: p,
-                            len: data.len(),
-                        };
-                        out.put(m, data, &[]);
-                    }
-                    Route::Ring => {
-                        stats.queued(true, data.len());
-                        queue.push(a, p, data);
-                    }
-                },
-            );
-        stats.os_dropped += os_dropped;
+        let r = sock.drain(
+            |a, p, data| match route.next(data.len(), |len| out.fits(len)) {
+                Route::Drop => stats.queued(false, data.len()),
+                Route::Out => {
+                    stats.queued(true, data.len());
+                    let m = PacketMeta {
+                        addr: *a,
+                        port: p,
+                        len: data.len(),
+                    };
+                    out.put(m, data, &[]);
+                }
+                Route::Ring => {
+                    stats.queued(true, data.len());
+                    queue.push(a, p, data);
+                }
+            },
+        );
         match r {
             Err(_) if out.len() == 0 => Err(()),
             _ => Ok(()),

@@ -15,13 +15,8 @@ use crate::io::{send_one, MAX_DATAGRAM};
 
 /// One `recv_from` per datagram until the socket would block. The scratch holds
 /// [`MAX_DATAGRAM`] bytes, more than any UDP payload, so a datagram is never truncated (Windows'
-/// WSAEMSGSIZE cannot occur). No OS drop count here: `os_drops` is left as it was.
-pub fn drain(
-    sock: &Socket,
-    os_drops: &mut Option<u32>,
-    mut each: impl FnMut(&Ipv6Addr, u16, &[u8]),
-) -> io::Result<()> {
-    let _ = os_drops;
+/// WSAEMSGSIZE cannot occur).
+pub fn drain(sock: &Socket, mut each: impl FnMut(&Ipv6Addr, u16, &[u8])) -> io::Result<()> {
     thread_local! {
         static SCRATCH: RefCell<Vec<MaybeUninit<u8>>> =
             RefCell::new(vec![MaybeUninit::uninit(); MAX_DATAGRAM]);
@@ -72,4 +67,6 @@ pub fn send_many(
 pub fn enable_gro(_sock: &Socket) {}
 
 /// No per-socket OS drop count here: `stats().osDropped` stays 0.
-pub fn enable_drop_count(_sock: &Socket) {}
+pub fn os_drop_count(_sock: &Socket) -> Option<u32> {
+    None
+}

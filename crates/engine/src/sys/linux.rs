@@ -1,5 +1,5 @@
 //! Linux's batched paths: recvmmsg, sendmmsg, UDP GSO (send) and GRO (receive), and the
-//! per-socket drop count SO_RXQ_OVFL riding on received messages. Struct fields whose C types
+//! per-socket drop count read with SO_MEMINFO. Struct fields whose C types
 //! differ between glibc and musl (`msg_iovlen`, `msg_controllen`, `cmsg_len`, the flags) are
 //! assigned with `as _`, so the same code builds for both.
 
@@ -23,19 +23,11 @@ const GSO_MAX_SEGMENTS: usize = 64;
 const GSO_MAX_BYTES: usize = 60_000;
 /// Room for one `UDP_SEGMENT` control message (a u16), 8-byte aligned.
 const CMSG_WORDS: usize = 4;
-/// SO_RXQ_OVFL (asm-generic value; SPARC numbers its socket options differently). Not
-/// exported by the libc crate for Linux targets.
-#[cfg(not(any(target_arch = "sparc", target_arch = "sparc64")))]
-const SO_RXQ_OVFL: libc::c_int = 40;
-#[cfg(any(target_arch = "sparc", target_arch = "sparc64"))]
-const SO_RXQ_OVFL: libc::c_int = 0x0024;
-/// Control bytes per received message: a `UDP_GRO` message (an int) and an `SO_RXQ_OVFL`
-/// message (a u32), each with its header and padding.
+/// Control bytes per received message: a `UDP_GRO` message (an int), with its header and
+/// padding.
 // SAFETY: CMSG_SPACE is a pure size computation.
-const RECV_CTRL_BYTES: usize = unsafe {
-    libc::CMSG_SPACE(std::mem::size_of::<libc::c_int>() as u32)
-        + libc::CMSG_SPACE(std::mem::size_of::<u32>() as u32)
-} as usize;
+const RECV_CTRL_BYTES: usize =
+    unsafe { libc::CMSG_SPACE(std::mem::size_of::<libc::c_int>() as u32) } as usize;
 /// The same in 8-byte words (the buffers are u64 arrays for cmsghdr's alignment).
 const RECV_CTRL_WORDS: usize = RECV_CTRL_BYTES.div_ceil(8);
 
@@ -52,7 +44,7 @@ struct RecvScratch {
     names: Vec<libc::sockaddr_storage>,
     iovs: Vec<libc::iovec>,
     hdrs: Vec<libc::mmsghdr>,
-    /// Room for the `UDP_GRO` and `SO_RXQ_OVFL` control messages of each slot.
+    /// Room for the `UDP_GRO` control message of each slot.
     ctrl: Vec<[u64; RECV_CTRL_WORDS]>,
     /// Headers the last call may have written back (reset before the next call).
     written: usize,
@@ -110,11 +102,7 @@ thread_local! {
     static RECV: RefCell<Option<Box<RecvScratch>>> = const { RefCell::new(None) };
 }
 
-pub fn drain(
-    sock: &Socket,
-    os_drops: &mut Option<u32>,
-    mut each: impl FnMut(&Ipv6Addr, u16, &[u8]),
-) -> io::Result<()> {
+pub fn drain(sock: &Socket, mut each: impl FnMut(&Ipv6Addr, u16, &[u8])) -> io::Result<()> {
     RECV.with(|cell| {
         let mut slot = cell.borrow_mut();
         let s = slot.get_or_insert_with(|| Box::new(RecvScratch::new()));
@@ -149,11 +137,7 @@ pub fn drain(
                 let data = s.data(i, len);
                 // A GRO-coalesced message holds several datagrams of `seg` bytes (the last
                 // may be shorter): hand them over one by one.
-                let (gro_segment, drops) = control(&s.hdrs[i].msg_hdr);
-                if drops.is_some() {
-                    *os_drops = drops;
-                }
-                match gro_segment {
+                match gro_segment(&s.hdrs[i].msg_hdr) {
                     Some(seg) if seg > 0 && len > seg => {
                         for d in data.chunks(seg) {
                             each(&addr, port, d);
@@ -171,18 +155,15 @@ pub fn drain(
     })
 }
 
-/// What the kernel attached to a received message: the `UDP_GRO` segment size and the
-/// `SO_RXQ_OVFL` drop count (the socket's `sk_drops` when this message was queued; sent
-/// only once non-zero).
-fn control(h: &libc::msghdr) -> (Option<usize>, Option<u32>) {
+/// The `UDP_GRO` segment size the kernel attached to a received message, if any.
+fn gro_segment(h: &libc::msghdr) -> Option<usize> {
     let mut segment = None;
-    let mut drops = None;
     if h.msg_controllen == 0 {
-        return (segment, drops);
+        return segment;
     }
     // SAFETY: the kernel filled msg_control/msg_controllen; the CMSG macros walk only within
-    // them. The data of a UDP_GRO message is an int, that of an SO_RXQ_OVFL message a u32;
-    // both are read unaligned, within the cmsg the kernel wrote.
+    // them. The data of a UDP_GRO message is an int, read unaligned within the cmsg the kernel
+    // wrote.
     unsafe {
         let mut c = libc::CMSG_FIRSTHDR(h);
         while !c.is_null() {
@@ -190,18 +171,38 @@ fn control(h: &libc::msghdr) -> (Option<usize>, Option<u32>) {
             if level == libc::SOL_UDP && kind == libc::UDP_GRO {
                 let seg = std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<libc::c_int>());
                 segment = usize::try_from(seg).ok();
-            } else if level == libc::SOL_SOCKET && kind == SO_RXQ_OVFL {
-                drops = Some(std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<u32>()));
             }
             c = libc::CMSG_NXTHDR(h, c);
         }
     }
-    (segment, drops)
+    segment
 }
 
-/// SO_RXQ_OVFL: the kernel attaches the socket's drop count to received messages.
-pub fn enable_drop_count(sock: &Socket) {
-    turn_on(sock, libc::SOL_SOCKET, SO_RXQ_OVFL);
+/// The socket's drop count now (`sk_drops`, a u32 that wraps): SO_MEMINFO's
+/// `SK_MEMINFO_DROPS`, one getsockopt. None where the kernel (before 4.12) or an emulator
+/// refuses the option.
+///
+/// SO_RXQ_OVFL would attach the same counter to every received message instead, but it sends
+/// each datagram through the kernel's control-message path (`__sock_recv_cmsgs`, which also
+/// writes the socket's timestamp field per datagram): 3-4% of the receive cost under
+/// per-datagram load, paid whether or not anyone reads the count. And it reports only with a
+/// datagram, so drops after the last one queued stayed unseen until another arrived.
+pub fn os_drop_count(sock: &Socket) -> Option<u32> {
+    const WORDS: usize = libc::SK_MEMINFO_DROPS as usize + 1;
+    let mut info = [0u32; WORDS];
+    let mut len = std::mem::size_of_val(&info) as libc::socklen_t;
+    // SAFETY: `info` is a writable buffer of `len` bytes; the kernel copies at most `len` bytes
+    // into it and stores the length it wrote in `len`.
+    let r = unsafe {
+        libc::getsockopt(
+            sock.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_MEMINFO,
+            info.as_mut_ptr().cast(),
+            &mut len,
+        )
+    };
+    (r == 0 && len as usize >= std::mem::size_of_val(&info)).then_some(info[WORDS - 1])
 }
 
 /// Asks the kernel to keep GSO batches whole on receive (UDP_GRO): one buffer for many

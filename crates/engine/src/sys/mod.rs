@@ -5,12 +5,12 @@
 //! |-------------|---------------|-----------------------------------------------------------------|
 //! | `unix`      | every Unix    | descriptors, poll(2), getifaddrs/if_nametoindex, close-on-exec  |
 //! | `windows`   | Windows       | SOCKETs, WSAPoll, GetAdaptersAddresses, SIO_UDP_CONNRESET off   |
-//! | `linux`     | Linux         | the batched paths: recvmmsg, sendmmsg, UDP GSO/GRO, SO_RXQ_OVFL |
+//! | `linux`     | Linux         | the batched paths: recvmmsg, sendmmsg, UDP GSO/GRO, SO_MEMINFO  |
 //! | `fallback`  | everywhere    | one syscall per datagram; the batched path elsewhere than Linux |
 //!
 //! Platform functions (`os`): `RawSocket`, `raw_socket`, `borrow`, `poll_once`, `configure`,
 //! `interface`. Batched functions (`batch`): `drain`, `send_many`, `enable_gro`,
-//! `enable_drop_count`.
+//! `os_drop_count`.
 
 pub(crate) mod fallback;
 

@@ -71,9 +71,9 @@ pub fn sync_with_marker(p: &mut PacketPeerUdp, to: &str, port: u16, expected_bef
 /// qemu-user has no IP_MULTICAST_IF / IPV6_MULTICAST_IF (setsockopt fails with ENOPROTOOPT).
 pub const QEMU_NO_MULTICAST_IF: &str =
     "qemu-user does not emulate the IP_MULTICAST_IF/IPV6_MULTICAST_IF socket options (ENOPROTOOPT)";
-/// qemu-user has no SO_RXQ_OVFL, so the OS drop counter stays 0.
-pub const QEMU_NO_RXQ_OVFL: &str =
-    "qemu-user does not emulate SO_RXQ_OVFL (ENOPROTOOPT), so the OS drop counter stays 0";
+/// qemu-user has no SO_MEMINFO, so the OS drop counter stays 0.
+pub const QEMU_NO_OS_DROP_COUNT: &str =
+    "qemu-user does not emulate SO_MEMINFO (ENOPROTOOPT), so the OS drop counter stays 0";
 
 /// Under qemu-user (`GODOT_UDP_EMULATION` is `qemu-<arch>`, set by scripts/cross-test.sh), prints
 /// why `test` cannot run there and returns true: the test then returns early. False elsewhere,

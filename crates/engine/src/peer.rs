@@ -18,7 +18,7 @@ use crate::io;
 use crate::queue::{self, RecvQueue};
 use crate::resolve;
 use crate::server::ServerLink;
-use crate::socket::{Family, OpenOptions, SocketOptions, UdpSocket};
+use crate::socket::{Family, OpenBindError, OpenOptions, SocketOptions, UdpSocket};
 use crate::stats::Stats;
 use crate::wait::WatchCallback;
 
@@ -161,12 +161,11 @@ impl PacketPeerUdp {
             reuse_port: options.reuse_port,
             os_recv_buf_size,
         };
-        let Ok(sock) = UdpSocket::open(family, opts) else {
-            return ERR_CANT_CREATE;
+        let sock = match UdpSocket::open_bound(family, opts, addr.as_ref(), port) {
+            Ok(sock) => sock,
+            Err(OpenBindError::Open) => return ERR_CANT_CREATE,
+            Err(OpenBindError::Bind) => return ERR_UNAVAILABLE,
         };
-        if sock.bind(addr.as_ref(), port).is_err() {
-            return ERR_UNAVAILABLE;
-        }
         self.sock = Some(sock);
         self.queue.reset(capacity);
         OK

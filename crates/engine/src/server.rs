@@ -20,7 +20,7 @@ use crate::addr::{self, IpLiteral};
 use crate::codes::*;
 use crate::peer::PacketPeerUdp;
 use crate::queue::RecvQueue;
-use crate::socket::{Family, OpenOptions, SocketOptions, UdpSocket};
+use crate::socket::{Family, OpenBindError, OpenOptions, SocketOptions, UdpSocket};
 use crate::stats::Stats;
 use crate::wait::{Readiness, WatchCallback};
 
@@ -206,31 +206,23 @@ impl UdpServer {
         let Ok(os_recv_buf_size) = options.os_recv_buf() else {
             return ERR_INVALID_PARAMETER;
         };
-        // SO_REUSEADDR, as Godot sets it: a later listen on this port may share it. Set before
-        // a port-0 bind, it would also let the kernel pick a port that another SO_REUSEADDR
-        // socket already holds (Linux's ephemeral search skips only sockets without it), and
-        // datagrams meant for that socket would reach this server. So a port-0 listen binds
-        // first and sets it after: the port is free, and shareable once taken.
-        let ephemeral = port == 0;
+        // SO_REUSEADDR, as Godot sets it: a later listen on this port may share it (for port 0
+        // it is set after the bind, see `open_bound`).
         let opts = OpenOptions {
             broadcast: None,
-            reuse_address: !ephemeral,
+            reuse_address: true,
             reuse_port: options.reuse_port,
             os_recv_buf_size,
         };
-        let Ok(sock) = UdpSocket::open(family, opts) else {
-            return ERR_CANT_CREATE;
+        let sock = match UdpSocket::open_bound(family, opts, addr.as_ref(), port) {
+            Ok(sock) => sock,
+            Err(OpenBindError::Open) => return ERR_CANT_CREATE,
+            Err(OpenBindError::Bind) => {
+                drop(st);
+                self.stop();
+                return ERR_UNAVAILABLE;
+            }
         };
-        if sock.bind(addr.as_ref(), port).is_err() {
-            drop(st);
-            self.stop();
-            return ERR_UNAVAILABLE;
-        }
-        if ephemeral && sock.allow_address_reuse().is_err() {
-            drop(st);
-            self.stop();
-            return ERR_CANT_CREATE;
-        }
         st.sock = Some(sock);
         OK
     }

@@ -68,6 +68,15 @@ impl SocketOptions {
     }
 }
 
+/// Why [`UdpSocket::open_bound`] failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenBindError {
+    /// The socket could not be created or given its options.
+    Open,
+    /// The bind failed (e.g. the port is in use).
+    Bind,
+}
+
 /// An open UDP socket with its readiness state.
 pub struct UdpSocket {
     sock: Socket,
@@ -131,9 +140,39 @@ impl UdpSocket {
         })
     }
 
-    /// SO_REUSEADDR on an open (possibly bound) socket; a no-op where `OpenOptions` skips it.
-    pub fn allow_address_reuse(&self) -> io::Result<()> {
-        sys::os::set_reuse_address(&self.sock)
+    /// [`UdpSocket::open`], then [`UdpSocket::bind`] to `addr:port`.
+    ///
+    /// The port-sharing options (SO_REUSEADDR, SO_REUSEPORT) are set before the bind when a port
+    /// is named: they must be, to share it. For port 0 they are set after it. Set before, they
+    /// would let the kernel's search for a free port hand out a port that another socket with
+    /// the same option already holds (Linux skips such sockets in that search), and datagrams
+    /// meant for that socket would arrive here. Set after, the port is one no socket held, and a
+    /// later bind that names it may still share it.
+    pub fn open_bound(
+        family: Family,
+        opts: OpenOptions,
+        addr: Option<&Ipv6Addr>,
+        port: u16,
+    ) -> Result<UdpSocket, OpenBindError> {
+        let ephemeral = port == 0;
+        let first = if ephemeral {
+            OpenOptions {
+                reuse_address: false,
+                reuse_port: false,
+                ..opts
+            }
+        } else {
+            opts
+        };
+        let sock = UdpSocket::open(family, first).map_err(|_| OpenBindError::Open)?;
+        sock.bind(addr, port).map_err(|_| OpenBindError::Bind)?;
+        if ephemeral && opts.reuse_address {
+            sys::os::set_reuse_address(&sock.sock).map_err(|_| OpenBindError::Open)?;
+        }
+        if ephemeral && opts.reuse_port {
+            sys::os::set_reuse_port(&sock.sock).map_err(|_| OpenBindError::Open)?;
+        }
+        Ok(sock)
     }
 
     pub fn family(&self) -> Family {

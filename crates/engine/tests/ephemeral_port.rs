@@ -1,10 +1,11 @@
-//! A UDPServer listening on port 0 gets a port that no other socket holds, though servers set
-//! SO_REUSEADDR (as Godot does) and Linux's ephemeral search skips sockets that both set it.
+//! A port-0 bind or listen gets a port that no other socket holds, though servers set
+//! SO_REUSEADDR (as Godot does), `reuse_port` sets SO_REUSEPORT, and Linux's search for a free
+//! port skips sockets that share those options with the new one.
 //!
 //! The kernel picks ports at random, so a collision cannot be provoked on the host. The test
 //! re-runs itself in a network namespace of its own (`unshare --net`), where it narrows the
-//! ephemeral range to a single port: the second port-0 listen must then fail, not share the
-//! first server's port. Nothing is sent. Linux only; skipped (printed) under qemu-user, whose
+//! ephemeral range to a single port: a second port-0 bind must then fail, not share the first
+//! socket's port. Nothing is sent. Linux only; skipped (printed) under qemu-user, whose
 //! binary the namespace cannot re-run, and where `unshare` is missing or refused.
 
 #![cfg(target_os = "linux")]
@@ -15,9 +16,9 @@ use std::process::Command;
 
 use common::*;
 use godot_udp_engine::codes::*;
-use godot_udp_engine::{PacketPeerUdp, UdpServer};
+use godot_udp_engine::{PacketPeerUdp, SocketOptions, UdpServer};
 
-const TEST: &str = "ephemeral_listen_never_takes_a_held_port";
+const TEST: &str = "ephemeral_binds_never_take_a_held_port";
 /// Set in the re-run: the test body runs in the namespace.
 const IN_NAMESPACE: &str = "GODOT_UDP_TEST_IN_NETNS";
 /// Printed by the re-run once the namespace is made and its ephemeral range narrowed.
@@ -26,7 +27,7 @@ const STARTED: &str = "ephemeral-port child started";
 const ONLY_PORT: u16 = 47001;
 
 #[test]
-fn ephemeral_listen_never_takes_a_held_port() {
+fn ephemeral_binds_never_take_a_held_port() {
     if std::env::var_os(IN_NAMESPACE).is_some() {
         in_namespace();
         return;
@@ -100,4 +101,43 @@ fn in_namespace() {
     assert_eq!(c.listen(i64::from(ONLY_PORT), "0.0.0.0", false), OK);
     a.stop();
     c.stop();
+
+    // The same with SO_REUSEPORT (`reusePort`), which Linux's search also skips between sockets
+    // of one user: a port-0 server or peer that sets it takes a free port, and a bind that names
+    // the port joins it.
+    let reuse_port = SocketOptions {
+        reuse_port: true,
+        ..SocketOptions::default()
+    };
+    let mut first = UdpServer::new();
+    assert_eq!(first.listen(0, "0.0.0.0", true), OK);
+    assert_eq!(first.local_port(), ONLY_PORT);
+    let mut server = UdpServer::new();
+    assert_eq!(server.listen(0, "0.0.0.0", true), ERR_UNAVAILABLE);
+    let mut peer = PacketPeerUdp::new();
+    assert_eq!(
+        peer.bind_with(0, "0.0.0.0", 65536, &reuse_port),
+        ERR_UNAVAILABLE
+    );
+    assert_eq!(
+        peer.bind_with(i64::from(ONLY_PORT), "0.0.0.0", 65536, &reuse_port),
+        OK
+    );
+    peer.close();
+    first.stop();
+
+    let mut first = PacketPeerUdp::new();
+    assert_eq!(first.bind_with(0, "0.0.0.0", 65536, &reuse_port), OK);
+    assert_eq!(first.local_port(), ONLY_PORT);
+    let mut second = PacketPeerUdp::new();
+    assert_eq!(
+        second.bind_with(0, "0.0.0.0", 65536, &reuse_port),
+        ERR_UNAVAILABLE
+    );
+    assert_eq!(
+        second.bind_with(i64::from(ONLY_PORT), "0.0.0.0", 65536, &reuse_port),
+        OK
+    );
+    first.close();
+    second.close();
 }

@@ -38,17 +38,8 @@ export const FUTURE_CERT = crypto.generateSelfSignedCertificate(KEY, NAME, "2090
 // ---------------------------------------------------------------------------------------------
 // Small tools
 
-/** A seeded PRNG (mulberry32), so a failing run can be repeated with DTLS_HOSTILE_SEED. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded PRNG, so a failing run can be repeated with DTLS_HOSTILE_SEED.
+export { prng } from "./seeded-random.js";
 export const SEED = Number(process.env.DTLS_HOSTILE_SEED ?? Date.now() % 1_000_000);
 
 export function randInt(rng: () => number, lo: number, hi: number): number {

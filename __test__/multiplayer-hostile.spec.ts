@@ -5,6 +5,7 @@
 import test from "ava";
 import type { SceneMultiplayerStats } from "../src-ts/multiplayer/scene-multiplayer-stats.js";
 import { i32, network, settle } from "./multiplayer-helpers.js";
+import { prng } from "./seeded-random.js";
 
 function admitted() {
   const net = network([2, 3]);
@@ -136,17 +137,6 @@ test("hostile: every prefix of every valid message is handled without throwing",
   t.true(c2.node.stats().packetsDropped > 0);
 });
 
-/** mulberry32: a small seeded PRNG, so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("hostile: 20,000 seeded random packets at the server and at a client never throw and are all taken", (t) => {
   const { hub, server, c2, c3, nodes } = admitted();

@@ -115,14 +115,7 @@ fn in_namespace() {
     let mut server = UdpServer::new();
     assert_eq!(server.listen(0, "0.0.0.0", true), ERR_UNAVAILABLE);
     let mut peer = PacketPeerUdp::new();
-    assert_eq!(
-        peer.bind_with(0, "0.0.0.0", 65536, &reuse_port),
-        ERR_UNAVAILABLE
-    );
-    assert_eq!(
-        peer.bind_with(i64::from(ONLY_PORT), "0.0.0.0", 65536, &reuse_port),
-        OK
-    );
+    joins_only_by_name(&mut peer, &reuse_port);
     peer.close();
     first.stop();
 
@@ -130,14 +123,20 @@ fn in_namespace() {
     assert_eq!(first.bind_with(0, "0.0.0.0", 65536, &reuse_port), OK);
     assert_eq!(first.local_port(), ONLY_PORT);
     let mut second = PacketPeerUdp::new();
+    joins_only_by_name(&mut second, &reuse_port);
+    first.close();
+    second.close();
+}
+
+/// With the only ephemeral port held, `peer` (with `options`) finds no free port, and binds the
+/// held one when it names it.
+fn joins_only_by_name(peer: &mut PacketPeerUdp, options: &SocketOptions) {
     assert_eq!(
-        second.bind_with(0, "0.0.0.0", 65536, &reuse_port),
+        peer.bind_with(0, "0.0.0.0", 65536, options),
         ERR_UNAVAILABLE
     );
     assert_eq!(
-        second.bind_with(i64::from(ONLY_PORT), "0.0.0.0", 65536, &reuse_port),
+        peer.bind_with(i64::from(ONLY_PORT), "0.0.0.0", 65536, options),
         OK
     );
-    first.close();
-    second.close();
 }
